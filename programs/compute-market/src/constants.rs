@@ -1,0 +1,12 @@
+//! Seeds and protocol-wide bounds, in one place.
+
+/// Seed of the market configuration PDA: `[MARKET_SEED, creator]`.
+pub const MARKET_SEED: &[u8] = b"market";
+/// Seed of the ignition-subsidy vault PDA: `[IGNITION_VAULT_SEED, market]`.
+pub const IGNITION_VAULT_SEED: &[u8] = b"ignition_vault";
+
+/// One hundred percent, in basis points.
+pub const MAX_BPS: u16 = 10_000;
+/// The marketplace fee can never exceed 20 %, whoever holds the authority:
+/// a bound customers can rely on without trusting the authority.
+pub const MAX_FEE_BPS: u16 = 2_000;

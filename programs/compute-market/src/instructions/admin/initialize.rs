@@ -1,0 +1,77 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token::Mint;
+
+use crate::{constants::MARKET_SEED, errors::MarketError, events::MarketInitialized, state::MarketConfig};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct InitializeArgs {
+    /// Wallet whose token accounts receive marketplace fees.
+    pub treasury: Pubkey,
+    /// Marketplace fee in bps of the rental price (`<= MAX_FEE_BPS`).
+    pub fee_bps: u16,
+    /// Share of the fee waived for payment in the market token (`<= 10_000`).
+    pub token_discount_bps: u16,
+}
+
+#[derive(Accounts)]
+pub struct Initialize<'info> {
+    /// Creates the market, pays for it, and becomes its first authority.
+    #[account(mut)]
+    pub creator: Signer<'info>,
+
+    /// The market configuration, `[MARKET_SEED, creator]`.
+    #[account(
+        init,
+        payer = creator,
+        space = MarketConfig::DISCRIMINATOR.len() + MarketConfig::INIT_SPACE,
+        seeds = [MARKET_SEED, creator.key().as_ref()],
+        bump,
+    )]
+    pub market: Account<'info, MarketConfig>,
+
+    /// The stablecoin accepted for payment. `Account<Mint>` checks that the
+    /// SPL Token program owns it, so Token-2022 mints are refused.
+    pub stable_mint: Account<'info, Mint>,
+
+    /// The market's own token, accepted at a fee discount. SPL Token only.
+    #[account(constraint = token_mint.key() != stable_mint.key() @ MarketError::SameMint)]
+    pub token_mint: Account<'info, Mint>,
+
+    pub system_program: Program<'info, System>,
+}
+
+impl Initialize<'_> {
+    pub fn validate(&self, args: &InitializeArgs) -> Result<()> {
+        MarketConfig::check_fees(args.fee_bps, args.token_discount_bps)?;
+        require_keys_neq!(args.treasury, Pubkey::default(), MarketError::InvalidTreasury);
+        Ok(())
+    }
+}
+
+pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
+    require!(ctx.remaining_accounts.is_empty(), MarketError::UnexpectedRemainingAccounts);
+    let market = &mut ctx.accounts.market;
+    market.set_inner(MarketConfig {
+        creator: ctx.accounts.creator.key(),
+        authority: ctx.accounts.creator.key(),
+        treasury: args.treasury,
+        stable_mint: ctx.accounts.stable_mint.key(),
+        token_mint: ctx.accounts.token_mint.key(),
+        fee_bps: args.fee_bps,
+        token_discount_bps: args.token_discount_bps,
+        paused: false,
+        ignition_funded: 0,
+        bump: ctx.bumps.market,
+        ignition_vault_bump: 0,
+    });
+    emit!(MarketInitialized {
+        market: market.key(),
+        authority: market.authority,
+        treasury: market.treasury,
+        stable_mint: market.stable_mint,
+        token_mint: market.token_mint,
+        fee_bps: market.fee_bps,
+        token_discount_bps: market.token_discount_bps,
+    });
+    Ok(())
+}

@@ -1,0 +1,5 @@
+pub mod initialize;
+pub mod update_config;
+
+pub use initialize::*;
+pub use update_config::*;

@@ -1,0 +1,5 @@
+pub mod admin;
+pub mod ignition;
+
+pub use admin::*;
+pub use ignition::*;

@@ -1,0 +1,3 @@
+pub mod market_config;
+
+pub use market_config::*;
