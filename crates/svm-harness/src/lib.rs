@@ -7,14 +7,15 @@
 //! 2. Anchor 1.x performs CPIs through `solana-invoke` and reads sysvars through `solana-sysvar`
 //!    3.x, whose host stubs are a different global from the `solana-sysvar` 4.x stubs that
 //!    `solana-program-test` installs. Left alone, a native CPI would silently succeed without
-//!    running. [`ForwardToRuntime`] forwards the 3.x stubs into the 4.x ones.
+//!    running (the 3.x default stub returns `Ok(())`). [`start`] shares the runtime's stubs
+//!    with the 3.x global.
 
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
 use anchor_lang::solana_program::{
     account_info::AccountInfo, entrypoint::ProgramResult, instruction::Instruction, pubkey::Pubkey,
 };
-use solana_program_test::{processor, ProgramTest};
+use solana_program_test::{processor, ProgramTest, ProgramTestContext};
 
 pub use solana_program_test;
 
@@ -36,74 +37,113 @@ pub fn compute_market_entry<'a, 'b, 'c, 'd>(
     compute_market::entry(program_id, accounts, data)
 }
 
-/// Forwards the `solana-sysvar` 3.x host stubs (used by Anchor and `solana-invoke`) to the
-/// 4.x stubs installed by `solana-program-test`, which route into the runtime.
-struct ForwardToRuntime;
+/// The runtime's host stubs, shared by the `solana-sysvar` 3.x and 4.x globals.
+///
+/// `solana-program-test` installs its stubs (which route CPIs, sysvars and logs into the
+/// runtime) into the 4.x global only. This takes that object out, and installs one wrapper
+/// around it into both globals, so Anchor's 3.x calls reach the runtime too.
+struct SharedStubs(Arc<Box<dyn solana_sysvar_v4::program_stubs::SyscallStubs>>);
 
-impl solana_sysvar_v3::program_stubs::SyscallStubs for ForwardToRuntime {
-    fn sol_log(&self, message: &str) {
-        solana_sysvar_v4::program_stubs::sol_log(message)
-    }
-    fn sol_log_compute_units(&self) {
-        solana_sysvar_v4::program_stubs::sol_log_compute_units()
-    }
-    fn sol_remaining_compute_units(&self) -> u64 {
-        solana_sysvar_v4::program_stubs::sol_remaining_compute_units()
-    }
-    fn sol_invoke_signed(
-        &self,
-        instruction: &Instruction,
-        account_infos: &[AccountInfo],
-        signers_seeds: &[&[&[u8]]],
-    ) -> ProgramResult {
-        solana_sysvar_v4::program_stubs::sol_invoke_signed(instruction, account_infos, signers_seeds)
-    }
-    fn sol_get_sysvar(
-        &self,
-        sysvar_id_addr: *const u8,
-        var_addr: *mut u8,
-        offset: u64,
-        length: u64,
-    ) -> u64 {
-        solana_sysvar_v4::program_stubs::sol_get_sysvar(sysvar_id_addr, var_addr, offset, length)
-    }
-    fn sol_get_clock_sysvar(&self, var_addr: *mut u8) -> u64 {
-        solana_sysvar_v4::program_stubs::sol_get_clock_sysvar(var_addr)
-    }
-    fn sol_get_epoch_schedule_sysvar(&self, var_addr: *mut u8) -> u64 {
-        solana_sysvar_v4::program_stubs::sol_get_epoch_schedule_sysvar(var_addr)
-    }
-    fn sol_get_rent_sysvar(&self, var_addr: *mut u8) -> u64 {
-        solana_sysvar_v4::program_stubs::sol_get_rent_sysvar(var_addr)
-    }
-    fn sol_get_epoch_rewards_sysvar(&self, var_addr: *mut u8) -> u64 {
-        solana_sysvar_v4::program_stubs::sol_get_epoch_rewards_sysvar(var_addr)
-    }
-    fn sol_get_last_restart_slot(&self, var_addr: *mut u8) -> u64 {
-        solana_sysvar_v4::program_stubs::sol_get_last_restart_slot(var_addr)
-    }
-    fn sol_get_stack_height(&self) -> u64 {
-        solana_sysvar_v4::program_stubs::sol_get_stack_height()
-    }
-    fn sol_log_data(&self, fields: &[&[u8]]) {
-        solana_sysvar_v4::program_stubs::sol_log_data(fields)
-    }
+macro_rules! forward_stubs {
+    ($trait_path:path) => {
+        impl $trait_path for SharedStubs {
+            fn sol_log(&self, message: &str) {
+                self.0.sol_log(message)
+            }
+            fn sol_log_compute_units(&self) {
+                self.0.sol_log_compute_units()
+            }
+            fn sol_remaining_compute_units(&self) -> u64 {
+                self.0.sol_remaining_compute_units()
+            }
+            fn sol_invoke_signed(
+                &self,
+                instruction: &Instruction,
+                account_infos: &[AccountInfo],
+                signers_seeds: &[&[&[u8]]],
+            ) -> ProgramResult {
+                self.0
+                    .sol_invoke_signed(instruction, account_infos, signers_seeds)
+            }
+            fn sol_get_sysvar(&self, id: *const u8, var: *mut u8, offset: u64, length: u64) -> u64 {
+                self.0.sol_get_sysvar(id, var, offset, length)
+            }
+            fn sol_get_clock_sysvar(&self, var: *mut u8) -> u64 {
+                self.0.sol_get_clock_sysvar(var)
+            }
+            fn sol_get_epoch_schedule_sysvar(&self, var: *mut u8) -> u64 {
+                self.0.sol_get_epoch_schedule_sysvar(var)
+            }
+            fn sol_get_fees_sysvar(&self, var: *mut u8) -> u64 {
+                self.0.sol_get_fees_sysvar(var)
+            }
+            fn sol_get_rent_sysvar(&self, var: *mut u8) -> u64 {
+                self.0.sol_get_rent_sysvar(var)
+            }
+            fn sol_get_epoch_rewards_sysvar(&self, var: *mut u8) -> u64 {
+                self.0.sol_get_epoch_rewards_sysvar(var)
+            }
+            fn sol_get_last_restart_slot(&self, var: *mut u8) -> u64 {
+                self.0.sol_get_last_restart_slot(var)
+            }
+            fn sol_get_epoch_stake(&self, vote_address: *const u8) -> u64 {
+                self.0.sol_get_epoch_stake(vote_address)
+            }
+            fn sol_get_return_data(&self) -> Option<(Pubkey, Vec<u8>)> {
+                self.0.sol_get_return_data()
+            }
+            fn sol_set_return_data(&self, data: &[u8]) {
+                self.0.sol_set_return_data(data)
+            }
+            fn sol_log_data(&self, fields: &[&[u8]]) {
+                self.0.sol_log_data(fields)
+            }
+            fn sol_get_processed_sibling_instruction(&self, index: usize) -> Option<Instruction> {
+                self.0.sol_get_processed_sibling_instruction(index)
+            }
+            fn sol_get_stack_height(&self) -> u64 {
+                self.0.sol_get_stack_height()
+            }
+        }
+    };
 }
 
-/// Installs the stub forwarder once per process.
-pub fn install_stub_forwarder() {
+forward_stubs!(solana_sysvar_v3::program_stubs::SyscallStubs);
+forward_stubs!(solana_sysvar_v4::program_stubs::SyscallStubs);
+
+/// Shares the runtime's stubs with the 3.x global. Must run after `solana-program-test` has
+/// installed them, i.e. after the first `start`/`start_with_context` of the process.
+fn share_runtime_stubs() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        solana_sysvar_v3::program_stubs::set_syscall_stubs(Box::new(ForwardToRuntime));
+        struct Placeholder;
+        impl solana_sysvar_v4::program_stubs::SyscallStubs for Placeholder {}
+        let runtime = solana_sysvar_v4::program_stubs::set_syscall_stubs(Box::new(Placeholder));
+        let shared = Arc::new(runtime);
+        solana_sysvar_v4::program_stubs::set_syscall_stubs(Box::new(SharedStubs(shared.clone())));
+        solana_sysvar_v3::program_stubs::set_syscall_stubs(Box::new(SharedStubs(shared)));
     });
+}
+
+/// Starts a chain from `pt` and makes sure native CPIs and sysvar reads reach the runtime.
+pub async fn start(pt: ProgramTest) -> ProgramTestContext {
+    let ctx = pt.start_with_context().await;
+    share_runtime_stubs();
+    ctx
 }
 
 /// A `ProgramTest` with compute-market registered natively (SPL Token, Token-2022 and the
 /// associated-token program are loaded as SBF by `solana-program-test` itself).
 pub fn program_test() -> ProgramTest {
-    install_stub_forwarder();
     let mut pt = ProgramTest::default();
     pt.prefer_bpf(false);
-    pt.add_program("compute_market", program_id(), processor!(compute_market_entry));
+    pt.add_program(
+        "compute_market",
+        program_id(),
+        processor!(compute_market_entry),
+    );
     pt
 }
+
+mod chain;
+pub use chain::{custom_error_code, Chain};

@@ -66,7 +66,10 @@ mod tests {
 
     #[test]
     fn full_and_zero() {
-        assert_eq!(Bps::new(10_000).unwrap().of_floor(u64::MAX).unwrap(), u64::MAX);
+        assert_eq!(
+            Bps::new(10_000).unwrap().of_floor(u64::MAX).unwrap(),
+            u64::MAX
+        );
         assert_eq!(Bps::ZERO.of_ceil(u64::MAX).unwrap(), 0);
         assert_eq!(Bps::new(2_500).unwrap().complement().get(), 7_500);
     }

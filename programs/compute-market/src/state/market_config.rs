@@ -36,7 +36,11 @@ pub struct MarketConfig {
 
 impl MarketConfig {
     pub fn signer_seeds(&self) -> [&[u8]; 3] {
-        [MARKET_SEED, self.creator.as_ref(), std::slice::from_ref(&self.bump)]
+        [
+            MARKET_SEED,
+            self.creator.as_ref(),
+            std::slice::from_ref(&self.bump),
+        ]
     }
 
     /// Validates a fee and discount pair against the protocol bounds.

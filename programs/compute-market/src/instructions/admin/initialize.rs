@@ -1,7 +1,9 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token::Mint;
 
-use crate::{constants::MARKET_SEED, errors::MarketError, events::MarketInitialized, state::MarketConfig};
+use crate::{
+    constants::MARKET_SEED, errors::MarketError, events::MarketInitialized, state::MarketConfig,
+};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitializeArgs {
@@ -43,13 +45,20 @@ pub struct Initialize<'info> {
 impl Initialize<'_> {
     pub fn validate(&self, args: &InitializeArgs) -> Result<()> {
         MarketConfig::check_fees(args.fee_bps, args.token_discount_bps)?;
-        require_keys_neq!(args.treasury, Pubkey::default(), MarketError::InvalidTreasury);
+        require_keys_neq!(
+            args.treasury,
+            Pubkey::default(),
+            MarketError::InvalidTreasury
+        );
         Ok(())
     }
 }
 
 pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
-    require!(ctx.remaining_accounts.is_empty(), MarketError::UnexpectedRemainingAccounts);
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
     let market = &mut ctx.accounts.market;
     market.set_inner(MarketConfig {
         creator: ctx.accounts.creator.key(),

@@ -32,7 +32,8 @@ impl UpdateConfig<'_> {
     pub fn validate(&self, args: &UpdateConfigArgs) -> Result<()> {
         MarketConfig::check_fees(
             args.fee_bps.unwrap_or(self.market.fee_bps),
-            args.token_discount_bps.unwrap_or(self.market.token_discount_bps),
+            args.token_discount_bps
+                .unwrap_or(self.market.token_discount_bps),
         )?;
         if let Some(treasury) = args.treasury {
             require_keys_neq!(treasury, Pubkey::default(), MarketError::InvalidTreasury);
@@ -42,7 +43,10 @@ impl UpdateConfig<'_> {
 }
 
 pub fn handler(ctx: Context<UpdateConfig>, args: UpdateConfigArgs) -> Result<()> {
-    require!(ctx.remaining_accounts.is_empty(), MarketError::UnexpectedRemainingAccounts);
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
     let market = &mut ctx.accounts.market;
     if let Some(treasury) = args.treasury {
         market.treasury = treasury;

@@ -49,7 +49,10 @@ impl FundIgnition<'_> {
 }
 
 pub fn handler(ctx: Context<FundIgnition>, amount: u64) -> Result<()> {
-    require!(ctx.remaining_accounts.is_empty(), MarketError::UnexpectedRemainingAccounts);
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
     let market = &mut ctx.accounts.market;
     market.ignition_funded = market
         .ignition_funded

@@ -44,9 +44,15 @@ pub struct InitIgnitionVault<'info> {
 }
 
 pub fn handler(ctx: Context<InitIgnitionVault>) -> Result<()> {
-    require!(ctx.remaining_accounts.is_empty(), MarketError::UnexpectedRemainingAccounts);
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
     let market = &mut ctx.accounts.market;
     market.ignition_vault_bump = ctx.bumps.ignition_vault;
-    emit!(IgnitionVaultCreated { market: market.key(), vault: ctx.accounts.ignition_vault.key() });
+    emit!(IgnitionVaultCreated {
+        market: market.key(),
+        vault: ctx.accounts.ignition_vault.key()
+    });
     Ok(())
 }

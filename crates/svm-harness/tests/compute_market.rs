@@ -1,0 +1,406 @@
+//! compute-market on agave's runtime: the program runs natively, SPL Token runs as SBF.
+
+use anchor_lang::{
+    prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, InstructionData,
+    ToAccountMetas,
+};
+use compute_market::{
+    accounts as acc,
+    constants::*,
+    errors::MarketError,
+    instruction as ix,
+    instructions::{InitializeArgs, UpdateConfigArgs},
+    state::MarketConfig,
+};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use svm_harness::{
+    solana_program_test::{BanksClientError, ProgramTestContext},
+    Chain,
+};
+
+const DECIMALS: u8 = 6;
+
+struct Setup {
+    chain: Chain,
+    creator: Keypair,
+    market: Pubkey,
+    stable_mint: Pubkey,
+    token_mint: Pubkey,
+    mint_authority: Keypair,
+}
+
+fn market_pda(creator: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[MARKET_SEED, creator.as_ref()], &compute_market::ID).0
+}
+
+fn vault_pda(market: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[IGNITION_VAULT_SEED, market.as_ref()], &compute_market::ID).0
+}
+
+fn initialize_ix(
+    creator: &Pubkey,
+    stable: &Pubkey,
+    token: &Pubkey,
+    args: InitializeArgs,
+) -> Instruction {
+    Instruction {
+        program_id: compute_market::ID,
+        accounts: acc::Initialize {
+            creator: *creator,
+            market: market_pda(creator),
+            stable_mint: *stable,
+            token_mint: *token,
+            system_program: anchor_lang::system_program::ID,
+        }
+        .to_account_metas(None),
+        data: ix::Initialize { args }.data(),
+    }
+}
+
+fn default_args(treasury: Pubkey) -> InitializeArgs {
+    InitializeArgs {
+        treasury,
+        fee_bps: 500,
+        token_discount_bps: 2_500,
+    }
+}
+
+async fn setup() -> Setup {
+    let mut chain = Chain::start().await;
+    let creator = Keypair::new();
+    chain.airdrop(&creator.pubkey(), 10_000_000_000).await;
+    let mint_authority = Keypair::new();
+    let stable_mint = chain.create_mint(&mint_authority.pubkey(), DECIMALS).await;
+    let token_mint = chain.create_mint(&mint_authority.pubkey(), 9).await;
+    Setup {
+        market: market_pda(&creator.pubkey()),
+        chain,
+        creator,
+        stable_mint,
+        token_mint,
+        mint_authority,
+    }
+}
+
+async fn initialized() -> Setup {
+    let mut s = setup().await;
+    let treasury = Pubkey::new_unique();
+    let ix = initialize_ix(
+        &s.creator.pubkey(),
+        &s.stable_mint,
+        &s.token_mint,
+        default_args(treasury),
+    );
+    s.chain
+        .send(&[ix], &[&s.creator])
+        .await
+        .expect("initialize");
+    s
+}
+
+async fn market_state(ctx: &mut ProgramTestContext, market: Pubkey) -> MarketConfig {
+    let account = ctx
+        .banks_client
+        .get_account(market)
+        .await
+        .unwrap()
+        .expect("market exists");
+    MarketConfig::try_deserialize(&mut account.data.as_slice()).unwrap()
+}
+
+fn anchor_code(err: BanksClientError) -> u32 {
+    svm_harness::custom_error_code(&err)
+        .unwrap_or_else(|| panic!("not a custom program error: {err:?}"))
+}
+
+fn code(e: MarketError) -> u32 {
+    anchor_lang::error::ERROR_CODE_OFFSET + e as u32
+}
+
+#[tokio::test]
+async fn initialize_stores_the_config() {
+    let mut s = setup().await;
+    let treasury = Pubkey::new_unique();
+    let ix = initialize_ix(
+        &s.creator.pubkey(),
+        &s.stable_mint,
+        &s.token_mint,
+        default_args(treasury),
+    );
+    s.chain.send(&[ix], &[&s.creator]).await.unwrap();
+
+    let m = market_state(&mut s.chain.ctx, s.market).await;
+    assert_eq!(m.creator, s.creator.pubkey());
+    assert_eq!(m.authority, s.creator.pubkey());
+    assert_eq!(m.treasury, treasury);
+    assert_eq!(m.stable_mint, s.stable_mint);
+    assert_eq!(m.token_mint, s.token_mint);
+    assert_eq!(
+        (m.fee_bps, m.token_discount_bps, m.paused),
+        (500, 2_500, false)
+    );
+}
+
+#[tokio::test]
+async fn error_fee_bps_above_10000() {
+    let mut s = setup().await;
+    let mut args = default_args(Pubkey::new_unique());
+    args.fee_bps = 10_001;
+    let ix = initialize_ix(&s.creator.pubkey(), &s.stable_mint, &s.token_mint, args);
+    let err = s.chain.send(&[ix], &[&s.creator]).await.unwrap_err();
+    assert_eq!(anchor_code(err), code(MarketError::BpsOutOfRange));
+}
+
+#[tokio::test]
+async fn error_fee_above_protocol_max() {
+    let mut s = setup().await;
+    let mut args = default_args(Pubkey::new_unique());
+    args.fee_bps = MAX_FEE_BPS + 1;
+    let ix = initialize_ix(&s.creator.pubkey(), &s.stable_mint, &s.token_mint, args);
+    let err = s.chain.send(&[ix], &[&s.creator]).await.unwrap_err();
+    assert_eq!(anchor_code(err), code(MarketError::FeeTooHigh));
+}
+
+#[tokio::test]
+async fn error_discount_bps_above_10000() {
+    let mut s = setup().await;
+    let mut args = default_args(Pubkey::new_unique());
+    args.token_discount_bps = 10_001;
+    let ix = initialize_ix(&s.creator.pubkey(), &s.stable_mint, &s.token_mint, args);
+    let err = s.chain.send(&[ix], &[&s.creator]).await.unwrap_err();
+    assert_eq!(anchor_code(err), code(MarketError::BpsOutOfRange));
+}
+
+#[tokio::test]
+async fn error_same_mint_twice() {
+    let mut s = setup().await;
+    let ix = initialize_ix(
+        &s.creator.pubkey(),
+        &s.stable_mint,
+        &s.stable_mint,
+        default_args(Pubkey::new_unique()),
+    );
+    let err = s.chain.send(&[ix], &[&s.creator]).await.unwrap_err();
+    assert_eq!(anchor_code(err), code(MarketError::SameMint));
+}
+
+#[tokio::test]
+async fn error_reinitialize() {
+    let mut s = initialized().await;
+    let ix = initialize_ix(
+        &s.creator.pubkey(),
+        &s.stable_mint,
+        &s.token_mint,
+        default_args(Pubkey::new_unique()),
+    );
+    // Same instruction with a fresh blockhash: the `init` constraint refuses an existing account.
+    s.chain.refresh_blockhash().await;
+    assert!(s.chain.send(&[ix], &[&s.creator]).await.is_err());
+}
+
+#[tokio::test]
+async fn error_token_2022_mint_is_refused() {
+    let mut s = setup().await;
+    let t22 = s
+        .chain
+        .create_mint_2022(&s.mint_authority.pubkey(), DECIMALS)
+        .await;
+    let ix = initialize_ix(
+        &s.creator.pubkey(),
+        &t22,
+        &s.token_mint,
+        default_args(Pubkey::new_unique()),
+    );
+    let err = s.chain.send(&[ix], &[&s.creator]).await.unwrap_err();
+    // AccountOwnedByWrongProgram
+    assert_eq!(
+        anchor_code(err),
+        anchor_lang::error::ErrorCode::AccountOwnedByWrongProgram as u32
+    );
+}
+
+#[tokio::test]
+async fn error_update_config_wrong_signer() {
+    let mut s = initialized().await;
+    let intruder = Keypair::new();
+    s.chain.airdrop(&intruder.pubkey(), 1_000_000_000).await;
+    let ix = Instruction {
+        program_id: compute_market::ID,
+        accounts: acc::UpdateConfig {
+            authority: intruder.pubkey(),
+            market: s.market,
+        }
+        .to_account_metas(None),
+        data: ix::UpdateConfig {
+            args: UpdateConfigArgs {
+                fee_bps: Some(0),
+                ..Default::default()
+            },
+        }
+        .data(),
+    };
+    let err = s.chain.send(&[ix], &[&intruder]).await.unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        anchor_lang::error::ErrorCode::ConstraintHasOne as u32
+    );
+}
+
+#[tokio::test]
+async fn update_config_changes_fees_and_pause() {
+    let mut s = initialized().await;
+    let ix = Instruction {
+        program_id: compute_market::ID,
+        accounts: acc::UpdateConfig {
+            authority: s.creator.pubkey(),
+            market: s.market,
+        }
+        .to_account_metas(None),
+        data: ix::UpdateConfig {
+            args: UpdateConfigArgs {
+                fee_bps: Some(300),
+                paused: Some(true),
+                ..Default::default()
+            },
+        }
+        .data(),
+    };
+    s.chain.send(&[ix], &[&s.creator]).await.unwrap();
+    let m = market_state(&mut s.chain.ctx, s.market).await;
+    assert_eq!(
+        (m.fee_bps, m.token_discount_bps, m.paused),
+        (300, 2_500, true)
+    );
+}
+
+fn init_vault_ix(s: &Setup) -> Instruction {
+    Instruction {
+        program_id: compute_market::ID,
+        accounts: acc::InitIgnitionVault {
+            authority: s.creator.pubkey(),
+            market: s.market,
+            token_mint: s.token_mint,
+            ignition_vault: vault_pda(&s.market),
+            token_program: anchor_spl::token::ID,
+            system_program: anchor_lang::system_program::ID,
+        }
+        .to_account_metas(None),
+        data: ix::InitIgnitionVault {}.data(),
+    }
+}
+
+fn fund_ix(s: &Setup, funder: &Pubkey, from: &Pubkey, amount: u64) -> Instruction {
+    Instruction {
+        program_id: compute_market::ID,
+        accounts: acc::FundIgnition {
+            funder: *funder,
+            market: s.market,
+            token_mint: s.token_mint,
+            funder_token_account: *from,
+            ignition_vault: vault_pda(&s.market),
+            token_program: anchor_spl::token::ID,
+        }
+        .to_account_metas(None),
+        data: ix::FundIgnition { amount }.data(),
+    }
+}
+
+#[tokio::test]
+async fn ignition_vault_is_created_and_funded_through_spl_token() {
+    let mut s = initialized().await;
+    s.chain
+        .send(&[init_vault_ix(&s)], &[&s.creator])
+        .await
+        .unwrap();
+    let vault = vault_pda(&s.market);
+    let state = s.chain.token_account(&vault).await;
+    assert_eq!(state.mint, s.token_mint);
+    assert_eq!(state.owner, s.market);
+    assert_eq!(state.amount, 0);
+
+    let funder = Keypair::new();
+    s.chain.airdrop(&funder.pubkey(), 1_000_000_000).await;
+    let from = s
+        .chain
+        .create_token_account(&s.token_mint, &funder.pubkey())
+        .await;
+    s.chain
+        .mint_to(&s.token_mint, &s.mint_authority, &from, 5_000)
+        .await;
+
+    s.chain
+        .send(&[fund_ix(&s, &funder.pubkey(), &from, 1_234)], &[&funder])
+        .await
+        .unwrap();
+    assert_eq!(s.chain.token_account(&vault).await.amount, 1_234);
+    assert_eq!(s.chain.token_account(&from).await.amount, 5_000 - 1_234);
+    assert_eq!(
+        market_state(&mut s.chain.ctx, s.market)
+            .await
+            .ignition_funded,
+        1_234
+    );
+
+    // error: more than the funder holds (SPL Token's own InsufficientFunds = 1)
+    let err = s
+        .chain
+        .send(&[fund_ix(&s, &funder.pubkey(), &from, 10_000)], &[&funder])
+        .await
+        .unwrap_err();
+    assert_eq!(anchor_code(err), 1);
+    // error: zero amount
+    let err = s
+        .chain
+        .send(&[fund_ix(&s, &funder.pubkey(), &from, 0)], &[&funder])
+        .await
+        .unwrap_err();
+    assert_eq!(anchor_code(err), code(MarketError::InvalidAmount));
+    assert_eq!(s.chain.token_account(&vault).await.amount, 1_234);
+}
+
+#[tokio::test]
+async fn error_fund_someone_elses_token_account() {
+    let mut s = initialized().await;
+    s.chain
+        .send(&[init_vault_ix(&s)], &[&s.creator])
+        .await
+        .unwrap();
+    let victim = Keypair::new();
+    let victim_account = s
+        .chain
+        .create_token_account(&s.token_mint, &victim.pubkey())
+        .await;
+    s.chain
+        .mint_to(&s.token_mint, &s.mint_authority, &victim_account, 100)
+        .await;
+    let thief = Keypair::new();
+    s.chain.airdrop(&thief.pubkey(), 1_000_000_000).await;
+    let err = s
+        .chain
+        .send(
+            &[fund_ix(&s, &thief.pubkey(), &victim_account, 100)],
+            &[&thief],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        anchor_lang::error::ErrorCode::ConstraintTokenOwner as u32
+    );
+    assert_eq!(s.chain.token_account(&victim_account).await.amount, 100);
+}
+
+#[tokio::test]
+async fn error_init_vault_by_non_authority() {
+    let mut s = initialized().await;
+    let intruder = Keypair::new();
+    s.chain.airdrop(&intruder.pubkey(), 1_000_000_000).await;
+    let mut ix = init_vault_ix(&s);
+    ix.accounts[0].pubkey = intruder.pubkey();
+    let err = s.chain.send(&[ix], &[&intruder]).await.unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        anchor_lang::error::ErrorCode::ConstraintHasOne as u32
+    );
+}
