@@ -1,0 +1,5 @@
+# Sourced by the Solana scripts: where Rust builds are cached (outside the clone, so CI and
+# fresh clones on this machine reuse them).
+export CM_CACHE="${CM_CACHE:-$HOME/.cache/compute-market}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CM_CACHE/target}"
+export CM_SVM_RPC_BIN="$CARGO_TARGET_DIR/debug/svm-rpc"

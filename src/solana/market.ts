@@ -1,0 +1,95 @@
+// compute-market's Solana program: addresses, the typed Anchor client and the instructions
+// that scripts, the CLI and tests share.
+import { AnchorError, AnchorProvider, BN, LangErrorCode, Program, ProgramError, type Wallet } from "@anchor-lang/core";
+import { PublicKey, type Connection } from "@solana/web3.js";
+
+import idlJson from "./idl/compute_market.json" with { type: "json" };
+import type { ComputeMarket } from "./idl/compute_market.js";
+
+export const IDL = idlJson as unknown as ComputeMarket;
+export const PROGRAM_ID = new PublicKey(idlJson.address);
+
+const seed = (name: string): Buffer => {
+  const constant = idlJson.constants.find((c) => c.name === name);
+  if (!constant) throw new Error(`seed ${name} is not in the IDL`);
+  return Buffer.from(JSON.parse(constant.value) as number[]);
+};
+export const MARKET_SEED = seed("MARKET_SEED");
+export const IGNITION_VAULT_SEED = seed("IGNITION_VAULT_SEED");
+export const MAX_BPS = 10_000;
+export const MAX_FEE_BPS = Number(idlJson.constants.find((c) => c.name === "MAX_FEE_BPS")!.value);
+
+export function marketAddress(creator: PublicKey, programId = PROGRAM_ID): PublicKey {
+  return PublicKey.findProgramAddressSync([MARKET_SEED, creator.toBuffer()], programId)[0];
+}
+
+export function ignitionVaultAddress(market: PublicKey, programId = PROGRAM_ID): PublicKey {
+  return PublicKey.findProgramAddressSync([IGNITION_VAULT_SEED, market.toBuffer()], programId)[0];
+}
+
+export function marketProgram(connection: Connection, wallet: Wallet): Program<ComputeMarket> {
+  const provider = new AnchorProvider(connection, wallet, { commitment: "confirmed" });
+  return new Program<ComputeMarket>(IDL, provider);
+}
+
+export interface InitializeMarketParams {
+  stableMint: PublicKey;
+  tokenMint: PublicKey;
+  treasury: PublicKey;
+  feeBps: number;
+  tokenDiscountBps: number;
+}
+
+/** Creates the market of the provider's wallet; returns its address and the signature. */
+export async function initializeMarket(program: Program<ComputeMarket>, p: InitializeMarketParams) {
+  const creator = program.provider.publicKey!;
+  const signature = await program.methods
+    .initialize({ treasury: p.treasury, feeBps: p.feeBps, tokenDiscountBps: p.tokenDiscountBps })
+    .accounts({ creator, stableMint: p.stableMint, tokenMint: p.tokenMint })
+    .rpc();
+  return { market: marketAddress(creator, program.programId), signature };
+}
+
+export async function initIgnitionVault(program: Program<ComputeMarket>, market: PublicKey) {
+  const account = await program.account.marketConfig.fetch(market);
+  const signature = await program.methods
+    .initIgnitionVault()
+    .accountsPartial({ authority: program.provider.publicKey!, market, tokenMint: account.tokenMint })
+    .rpc();
+  return { vault: ignitionVaultAddress(market, program.programId), signature };
+}
+
+export async function fundIgnition(
+  program: Program<ComputeMarket>,
+  market: PublicKey,
+  from: PublicKey,
+  amount: bigint | number,
+) {
+  const account = await program.account.marketConfig.fetch(market);
+  return program.methods
+    .fundIgnition(new BN(amount.toString()))
+    .accountsPartial({
+      funder: program.provider.publicKey!,
+      market,
+      tokenMint: account.tokenMint,
+      funderTokenAccount: from,
+      ignitionVault: ignitionVaultAddress(market, program.programId),
+    })
+    .rpc();
+}
+
+/**
+ * The program error name of a failed call (`FeeTooHigh`, `ConstraintHasOne`...), whether the
+ * client saw full Anchor logs (AnchorError) or only the custom error code (ProgramError).
+ */
+export function programErrorName(err: unknown): string | undefined {
+  if (err instanceof AnchorError) return err.error.errorCode.code;
+  const code =
+    err instanceof ProgramError
+      ? err.code
+      : Number(/custom program error: (0x[0-9a-f]+)/i.exec(String(err))?.[1] ?? NaN);
+  if (Number.isNaN(code)) return undefined;
+  const own = idlJson.errors.find((e) => e.code === code);
+  if (own) return own.name;
+  return Object.entries(LangErrorCode).find(([, value]) => value === code)?.[0];
+}

@@ -1,0 +1,209 @@
+// The compute-market program through Anchor's TS client, on the local test chain (agave's
+// runtime; the program native, SPL Token as SBF), over real JSON-RPC and websockets.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+
+import { Wallet } from "@anchor-lang/core";
+import { createAccount, createMint, getAccount, mintTo, TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
+import { Keypair, LAMPORTS_PER_SOL, PublicKey, SYSVAR_CLOCK_PUBKEY, type Connection } from "@solana/web3.js";
+
+import { startLocalChain, timeTravel, type LocalChain } from "../../src/solana/localnet.js";
+import {
+  fundIgnition,
+  ignitionVaultAddress,
+  initIgnitionVault,
+  initializeMarket,
+  marketAddress,
+  marketProgram,
+  MAX_FEE_BPS,
+  programErrorName,
+  PROGRAM_ID,
+} from "../../src/solana/market.js";
+
+async function funded(connection: Connection): Promise<Keypair> {
+  const kp = Keypair.generate();
+  const sig = await connection.requestAirdrop(kp.publicKey, 10 * LAMPORTS_PER_SOL);
+  const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash();
+  await connection.confirmTransaction({ signature: sig, blockhash, lastValidBlockHeight });
+  return kp;
+}
+
+async function expectProgramError(promise: Promise<unknown>, name: string) {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.equal(programErrorName(err), name, `expected ${name}, got: ${err}`);
+    return true;
+  });
+}
+
+describe("compute-market on the local SVM", () => {
+  let chain: LocalChain;
+  let connection: Connection;
+  let mintAuthority: Keypair;
+  let stableMint: PublicKey;
+  let tokenMint: PublicKey;
+
+  before(async () => {
+    chain = await startLocalChain();
+    connection = chain.connection;
+    mintAuthority = await funded(connection);
+    stableMint = await createMint(connection, mintAuthority, mintAuthority.publicKey, null, 6);
+    tokenMint = await createMint(connection, mintAuthority, mintAuthority.publicKey, null, 9);
+  });
+
+  after(async () => {
+    await chain?.stop();
+  });
+
+  it("serves the program that the IDL names", async () => {
+    assert.equal(chain.programId, PROGRAM_ID.toBase58());
+    const info = await connection.getAccountInfo(PROGRAM_ID);
+    assert.ok(info?.executable, "program account is executable");
+  });
+
+  it("initialize creates the market config PDA, read back through the client", async () => {
+    const creator = await funded(connection);
+    const program = marketProgram(connection, new Wallet(creator));
+    const treasury = Keypair.generate().publicKey;
+    const { market } = await initializeMarket(program, {
+      stableMint,
+      tokenMint,
+      treasury,
+      feeBps: 500,
+      tokenDiscountBps: 2_500,
+    });
+    assert.ok(market.equals(marketAddress(creator.publicKey)));
+    const config = await program.account.marketConfig.fetch(market);
+    assert.ok(config.creator.equals(creator.publicKey));
+    assert.ok(config.authority.equals(creator.publicKey));
+    assert.ok(config.treasury.equals(treasury));
+    assert.ok(config.stableMint.equals(stableMint));
+    assert.ok(config.tokenMint.equals(tokenMint));
+    assert.equal(config.feeBps, 500);
+    assert.equal(config.tokenDiscountBps, 2_500);
+    assert.equal(config.paused, false);
+  });
+
+  it("error: fee bps above 10000", async () => {
+    const program = marketProgram(connection, new Wallet(await funded(connection)));
+    await expectProgramError(
+      initializeMarket(program, { stableMint, tokenMint, treasury: PublicKey.unique(), feeBps: 10_001, tokenDiscountBps: 0 }),
+      "BpsOutOfRange",
+    );
+  });
+
+  it("error: token discount bps above 10000", async () => {
+    const program = marketProgram(connection, new Wallet(await funded(connection)));
+    await expectProgramError(
+      initializeMarket(program, { stableMint, tokenMint, treasury: PublicKey.unique(), feeBps: 100, tokenDiscountBps: 10_001 }),
+      "BpsOutOfRange",
+    );
+  });
+
+  it("error: fee above the protocol maximum", async () => {
+    const program = marketProgram(connection, new Wallet(await funded(connection)));
+    await expectProgramError(
+      initializeMarket(program, {
+        stableMint,
+        tokenMint,
+        treasury: PublicKey.unique(),
+        feeBps: MAX_FEE_BPS + 1,
+        tokenDiscountBps: 0,
+      }),
+      "FeeTooHigh",
+    );
+  });
+
+  it("error: a Token-2022 mint is refused", async () => {
+    const t22 = await createMint(connection, mintAuthority, mintAuthority.publicKey, null, 6, undefined, undefined, TOKEN_2022_PROGRAM_ID);
+    const program = marketProgram(connection, new Wallet(await funded(connection)));
+    await expectProgramError(
+      initializeMarket(program, { stableMint: t22, tokenMint, treasury: PublicKey.unique(), feeBps: 100, tokenDiscountBps: 0 }),
+      "AccountOwnedByWrongProgram",
+    );
+  });
+
+  it("error: update_config signed by someone other than the authority", async () => {
+    const creator = await funded(connection);
+    const { market } = await initializeMarket(marketProgram(connection, new Wallet(creator)), {
+      stableMint,
+      tokenMint,
+      treasury: PublicKey.unique(),
+      feeBps: 100,
+      tokenDiscountBps: 0,
+    });
+    const intruder = marketProgram(connection, new Wallet(await funded(connection)));
+    await expectProgramError(
+      intruder.methods
+        .updateConfig({ treasury: null, feeBps: 0, tokenDiscountBps: null, paused: null })
+        .accounts({ authority: intruder.provider.publicKey!, market })
+        .rpc(),
+      "ConstraintHasOne",
+    );
+    const config = await intruder.account.marketConfig.fetch(market);
+    assert.equal(config.feeBps, 100, "fee unchanged");
+  });
+
+  it("creates the ignition vault and moves tokens into it through SPL Token (CPI)", async () => {
+    const creator = await funded(connection);
+    const program = marketProgram(connection, new Wallet(creator));
+    const { market } = await initializeMarket(program, {
+      stableMint,
+      tokenMint,
+      treasury: PublicKey.unique(),
+      feeBps: 100,
+      tokenDiscountBps: 0,
+    });
+    const { vault } = await initIgnitionVault(program, market);
+    assert.ok(vault.equals(ignitionVaultAddress(market)));
+    const created = await getAccount(connection, vault);
+    assert.ok(created.mint.equals(tokenMint));
+    assert.ok(created.owner.equals(market), "the market PDA owns the vault");
+    assert.equal(created.amount, 0n);
+
+    const funder = await funded(connection);
+    const from = await createAccount(connection, funder, tokenMint, funder.publicKey, Keypair.generate());
+    await mintTo(connection, mintAuthority, tokenMint, from, mintAuthority, 5_000_000_000n);
+    const funderProgram = marketProgram(connection, new Wallet(funder));
+    await fundIgnition(funderProgram, market, from, 1_250_000_000n);
+
+    assert.equal((await getAccount(connection, vault)).amount, 1_250_000_000n);
+    assert.equal((await getAccount(connection, from)).amount, 3_750_000_000n);
+    const config = await program.account.marketConfig.fetch(market);
+    assert.equal(config.ignitionFunded.toString(), "1250000000");
+
+    // error: more than the funder holds; SPL Token's InsufficientFunds (code 1) aborts the
+    // whole instruction and nothing moves.
+    await assert.rejects(fundIgnition(funderProgram, market, from, 10_000_000_000n), /custom program error: 0x1/);
+    await expectProgramError(fundIgnition(funderProgram, market, from, 0), "InvalidAmount");
+    assert.equal((await getAccount(connection, vault)).amount, 1_250_000_000n);
+  });
+
+  it("error: funding is refused while the market is paused", async () => {
+    const creator = await funded(connection);
+    const program = marketProgram(connection, new Wallet(creator));
+    const { market } = await initializeMarket(program, {
+      stableMint,
+      tokenMint,
+      treasury: PublicKey.unique(),
+      feeBps: 100,
+      tokenDiscountBps: 0,
+    });
+    await initIgnitionVault(program, market);
+    await program.methods
+      .updateConfig({ treasury: null, feeBps: null, tokenDiscountBps: null, paused: true })
+      .accounts({ authority: creator.publicKey, market })
+      .rpc();
+    const from = await createAccount(connection, creator, tokenMint, creator.publicKey, Keypair.generate());
+    await mintTo(connection, mintAuthority, tokenMint, from, mintAuthority, 10n);
+    await expectProgramError(fundIgnition(program, market, from, 10n), "MarketPaused");
+  });
+
+  it("moves the cluster clock for time-dependent tests", async () => {
+    const target = 2_000_000_000;
+    const clock = await timeTravel(chain.rpcUrl, { unixTimestamp: target });
+    assert.equal(clock.unixTimestamp, target);
+    const sysvar = await connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY);
+    // Clock layout: slot u64, epoch_start_timestamp i64, epoch u64, leader_schedule_epoch u64, unix_timestamp i64
+    assert.equal(sysvar!.data.readBigInt64LE(32), BigInt(target));
+  });
+});
