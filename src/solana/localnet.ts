@@ -20,7 +20,8 @@ export interface LocalChain {
 
 export function svmRpcBinary(): string {
   const targetDir =
-    process.env.CARGO_TARGET_DIR ?? path.join(process.env.CM_CACHE ?? path.join(homedir(), ".cache", "compute-market"), "target");
+    process.env.CARGO_TARGET_DIR ??
+    path.join(process.env.CM_CACHE ?? path.join(homedir(), ".cache", "compute-market"), "target");
   const bin = process.env.CM_SVM_RPC_BIN ?? path.join(targetDir, "debug", "svm-rpc");
   if (!existsSync(bin)) {
     throw new Error(`svm-rpc not found at ${bin}: run 'bash scripts/solana/cargo.sh build -p svm-rpc' first`);
@@ -106,7 +107,10 @@ export async function timeTravel(rpcUrl: string, to: { unixTimestamp?: number; s
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "cm_timeTravel", params: [to] }),
   });
-  const body = (await res.json()) as { result?: { slot: number; unixTimestamp: number }; error?: { message: string } };
+  const body = (await res.json()) as {
+    result?: { slot: number; unixTimestamp: number };
+    error?: { message: string };
+  };
   if (body.error) throw new Error(`cm_timeTravel: ${body.error.message}`);
   return body.result!;
 }

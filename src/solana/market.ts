@@ -1,6 +1,14 @@
 // compute-market's Solana program: addresses, the typed Anchor client and the instructions
 // that scripts, the CLI and tests share.
-import { AnchorError, AnchorProvider, BN, LangErrorCode, Program, ProgramError, type Wallet } from "@anchor-lang/core";
+import {
+  AnchorError,
+  AnchorProvider,
+  BN,
+  LangErrorCode,
+  Program,
+  ProgramError,
+  type Wallet,
+} from "@anchor-lang/core";
 import { PublicKey, type Connection } from "@solana/web3.js";
 
 import idlJson from "./idl/compute_market.json" with { type: "json" };

@@ -86,7 +86,13 @@ describe("compute-market on the local SVM", () => {
   it("error: fee bps above 10000", async () => {
     const program = marketProgram(connection, new Wallet(await funded(connection)));
     await expectProgramError(
-      initializeMarket(program, { stableMint, tokenMint, treasury: PublicKey.unique(), feeBps: 10_001, tokenDiscountBps: 0 }),
+      initializeMarket(program, {
+        stableMint,
+        tokenMint,
+        treasury: PublicKey.unique(),
+        feeBps: 10_001,
+        tokenDiscountBps: 0,
+      }),
       "BpsOutOfRange",
     );
   });
@@ -94,7 +100,13 @@ describe("compute-market on the local SVM", () => {
   it("error: token discount bps above 10000", async () => {
     const program = marketProgram(connection, new Wallet(await funded(connection)));
     await expectProgramError(
-      initializeMarket(program, { stableMint, tokenMint, treasury: PublicKey.unique(), feeBps: 100, tokenDiscountBps: 10_001 }),
+      initializeMarket(program, {
+        stableMint,
+        tokenMint,
+        treasury: PublicKey.unique(),
+        feeBps: 100,
+        tokenDiscountBps: 10_001,
+      }),
       "BpsOutOfRange",
     );
   });
@@ -114,10 +126,25 @@ describe("compute-market on the local SVM", () => {
   });
 
   it("error: a Token-2022 mint is refused", async () => {
-    const t22 = await createMint(connection, mintAuthority, mintAuthority.publicKey, null, 6, undefined, undefined, TOKEN_2022_PROGRAM_ID);
+    const t22 = await createMint(
+      connection,
+      mintAuthority,
+      mintAuthority.publicKey,
+      null,
+      6,
+      undefined,
+      undefined,
+      TOKEN_2022_PROGRAM_ID,
+    );
     const program = marketProgram(connection, new Wallet(await funded(connection)));
     await expectProgramError(
-      initializeMarket(program, { stableMint: t22, tokenMint, treasury: PublicKey.unique(), feeBps: 100, tokenDiscountBps: 0 }),
+      initializeMarket(program, {
+        stableMint: t22,
+        tokenMint,
+        treasury: PublicKey.unique(),
+        feeBps: 100,
+        tokenDiscountBps: 0,
+      }),
       "AccountOwnedByWrongProgram",
     );
   });
@@ -173,7 +200,10 @@ describe("compute-market on the local SVM", () => {
 
     // error: more than the funder holds; SPL Token's InsufficientFunds (code 1) aborts the
     // whole instruction and nothing moves.
-    await assert.rejects(fundIgnition(funderProgram, market, from, 10_000_000_000n), /custom program error: 0x1/);
+    await assert.rejects(
+      fundIgnition(funderProgram, market, from, 10_000_000_000n),
+      /custom program error: 0x1/,
+    );
     await expectProgramError(fundIgnition(funderProgram, market, from, 0), "InvalidAmount");
     assert.equal((await getAccount(connection, vault)).amount, 1_250_000_000n);
   });

@@ -32,8 +32,12 @@ pub fn compute_market_entry<'a, 'b, 'c, 'd>(
 ) -> ProgramResult {
     // SAFETY: the adaptor keeps the parameter buffer, the account infos and the
     // instruction data alive for the whole call; only the lifetimes are unified.
-    let (accounts, data): (&'a [AccountInfo<'a>], &'a [u8]) =
-        unsafe { (std::mem::transmute(accounts), std::mem::transmute(data)) };
+    let (accounts, data) = unsafe {
+        (
+            std::mem::transmute::<&'b [AccountInfo<'c>], &'a [AccountInfo<'a>]>(accounts),
+            std::mem::transmute::<&'d [u8], &'a [u8]>(data),
+        )
+    };
     compute_market::entry(program_id, accounts, data)
 }
 

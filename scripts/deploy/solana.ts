@@ -1,0 +1,136 @@
+// Deploys the Solana side: creates (on localnet) the test mints, initializes the market,
+// creates and funds the ignition vault, and writes deployments/solana-<network>.json.
+//   npx tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url http://127.0.0.1:8899
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+
+import { Wallet } from "@anchor-lang/core";
+import { createAccount, createMint, mintTo } from "@solana/spl-token";
+import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
+import { Command } from "commander";
+import { z } from "zod";
+
+import { writeDeployment } from "../../src/deployments.js";
+import {
+  fundIgnition,
+  initIgnitionVault,
+  initializeMarket,
+  marketAddress,
+  marketProgram,
+  MAX_BPS,
+  MAX_FEE_BPS,
+  PROGRAM_ID,
+} from "../../src/solana/market.js";
+
+const pubkey = z.string().refine((s) => {
+  try {
+    new PublicKey(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, "not a base58 public key");
+
+const Config = z
+  .object({
+    network: z.string().regex(/^[a-z0-9-]+$/),
+    feeBps: z.number().int().min(0).max(MAX_FEE_BPS),
+    tokenDiscountBps: z.number().int().min(0).max(MAX_BPS),
+    treasury: pubkey.optional(),
+    createTestMints: z.boolean().default(false),
+    stableMint: pubkey.optional(),
+    tokenMint: pubkey.optional(),
+    stableDecimals: z.number().int().min(0).max(18).default(6),
+    tokenDecimals: z.number().int().min(0).max(18).default(9),
+    ignitionFunding: z.string().regex(/^\d+$/).default("0"),
+  })
+  .refine((c) => c.createTestMints || (c.stableMint && c.tokenMint), {
+    message: "stableMint and tokenMint are required unless createTestMints is true",
+  });
+
+const program = new Command("deploy-solana")
+  .description("Deploy compute-market's Solana market configuration")
+  .requiredOption("--config <file>", "deployment config (JSON)")
+  .option("--rpc-url <url>", "Solana JSON-RPC endpoint", "http://127.0.0.1:8899")
+  .option("--keypair <file>", "deployer keypair (JSON array); default: a fresh airdropped key on localnet")
+  .option("--dry-run", "validate and print the plan without sending transactions", false)
+  .parse();
+
+async function main() {
+  const opts = program.opts<{ config: string; rpcUrl: string; keypair?: string; dryRun: boolean }>();
+  const parsed = Config.safeParse(JSON.parse(readFileSync(opts.config, "utf8")));
+  if (!parsed.success) throw new Error(`invalid config ${opts.config}: ${z.prettifyError(parsed.error)}`);
+  const config = parsed.data;
+  const connection = new Connection(opts.rpcUrl, "confirmed");
+  (connection as unknown as { _disableBlockhashCaching: boolean })._disableBlockhashCaching =
+    config.network === "localnet";
+
+  const deployer = opts.keypair
+    ? Keypair.fromSecretKey(
+        Uint8Array.from(JSON.parse(readFileSync(opts.keypair.replace(/^~/, homedir()), "utf8"))),
+      )
+    : Keypair.generate();
+  const plan = {
+    network: config.network,
+    programId: PROGRAM_ID.toBase58(),
+    deployer: deployer.publicKey.toBase58(),
+    market: marketAddress(deployer.publicKey).toBase58(),
+    feeBps: config.feeBps,
+    tokenDiscountBps: config.tokenDiscountBps,
+  };
+  if (opts.dryRun) {
+    console.log(JSON.stringify({ dryRun: true, ...plan }, null, 2));
+    return;
+  }
+  if (!opts.keypair) {
+    if (config.network !== "localnet") throw new Error("--keypair is required outside localnet");
+    const sig = await connection.requestAirdrop(deployer.publicKey, 100 * LAMPORTS_PER_SOL);
+    await connection.confirmTransaction({ signature: sig, ...(await connection.getLatestBlockhash()) });
+  }
+
+  let stableMint: PublicKey;
+  let tokenMint: PublicKey;
+  if (config.createTestMints) {
+    stableMint = await createMint(connection, deployer, deployer.publicKey, null, config.stableDecimals);
+    tokenMint = await createMint(connection, deployer, deployer.publicKey, null, config.tokenDecimals);
+  } else {
+    stableMint = new PublicKey(config.stableMint!);
+    tokenMint = new PublicKey(config.tokenMint!);
+  }
+  const treasury = config.treasury ? new PublicKey(config.treasury) : deployer.publicKey;
+  const anchorProgram = marketProgram(connection, new Wallet(deployer));
+  const { market, signature } = await initializeMarket(anchorProgram, {
+    stableMint,
+    tokenMint,
+    treasury,
+    feeBps: config.feeBps,
+    tokenDiscountBps: config.tokenDiscountBps,
+  });
+  const { vault } = await initIgnitionVault(anchorProgram, market);
+  const funding = BigInt(config.ignitionFunding);
+  if (funding > 0n) {
+    const from = await createAccount(connection, deployer, tokenMint, deployer.publicKey, Keypair.generate());
+    if (config.createTestMints) await mintTo(connection, deployer, tokenMint, from, deployer, funding);
+    await fundIgnition(anchorProgram, market, from, funding);
+  }
+  const record = {
+    ...plan,
+    rpcUrl: opts.rpcUrl,
+    market: market.toBase58(),
+    stableMint: stableMint.toBase58(),
+    tokenMint: tokenMint.toBase58(),
+    treasury: treasury.toBase58(),
+    ignitionVault: vault.toBase58(),
+    ignitionFunded: funding.toString(),
+    initializeSignature: signature,
+    deployedAt: new Date().toISOString(),
+  };
+  const file = writeDeployment(`solana-${config.network}`, record);
+  console.log(JSON.stringify(record, null, 2));
+  console.log(`record written to ${file}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs everything the project needs, from the package registries only. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# 1. npm packages. `npm ci` fails on this registry (platform builds missing from the lockfile).
+npm install --no-audit --no-fund
+# npm itself runs on the machine's Node 20 and skips packages whose engines want Node >= 22,
+# among them Hardhat's native EVM binding: repeat the install under the pinned Node.
+pinned_node=node_modules/.bin/node
+edr_ok() { "$pinned_node" -e "require('@nomicfoundation/edr')" >/dev/null 2>&1; }
+if ! edr_ok; then
+  echo "setup: repairing platform packages under $("$pinned_node" --version)"
+  "$pinned_node" "$(readlink -f "$(command -v npm)")" install --no-audit --no-fund
+fi
+edr_ok || { echo "setup: @nomicfoundation/edr still does not load under the pinned Node" >&2; exit 1; }
+
+# 2. Rust: the test chain, the IDL builder, and the test binaries (cached outside the clone).
+source scripts/solana/env.sh
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+cargo build --locked -p svm-rpc -p idl-gen
+cargo test --locked --workspace --no-run
