@@ -7,7 +7,7 @@ export CI="${CI:-true}"
 bash scripts/lint.sh
 echo "== IDL check"; bash scripts/solana/idl.sh --check
 echo "== EVM: Solidity tests + mocha"; npx hardhat test
-echo "== Rust: program unit tests + runtime tests"; cargo test --locked --workspace
+echo "== Rust: program unit tests + runtime tests"; RUST_LOG="${RUST_LOG:-error}" cargo test --locked --workspace
 echo "== Solana TS: Anchor client against the local SVM"
 cargo build --locked --quiet -p svm-rpc
 node --import tsx --test --test-timeout 120000 test/solana/*.test.ts
