@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/solana/env.sh
 export CI="${CI:-true}"
+echo "== compile (contracts + TypeChain types)"; npx hardhat compile --quiet
 bash scripts/lint.sh
 echo "== IDL check"; bash scripts/solana/idl.sh --check
 echo "== EVM: Solidity tests + mocha"; npx hardhat test

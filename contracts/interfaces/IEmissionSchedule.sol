@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+/// @title IEmissionSchedule
+/// @notice Releases the emission bucket of the market token, one epoch at a time, along a
+///         geometrically decaying curve, to weighted sinks (checker rewards, ignition, bridges).
+///
+///         Epoch `e` spans `[genesis + e * epochLength, genesis + (e + 1) * epochLength)` and may
+///         be released once that span has begun: once, never ahead of time, late ones any time.
+///         Its amount is `min(maxEpochEmission, initialEpochEmission * (1 - decayBps / 10_000) ^ floor(e / epochsPerPeriod))`,
+///         capped by what remains of `totalEmissionCap`.
+///
+///         Hard bounds fixed at deployment that no role can change: `maxEpochEmission`,
+///         `totalEmissionCap`, `epochLength >= MIN_EPOCH_LENGTH`, `genesis`.
+interface IEmissionSchedule {
+    /// @notice A sink and its share of each release.
+    struct Sink {
+        address account;
+        uint16 weightBps;
+    }
+
+    /// @notice The curve that governance may retune (within the hard bounds).
+    struct Curve {
+        uint128 initialEpochEmission;
+        uint16 decayBps;
+        uint32 epochsPerPeriod;
+    }
+
+    /// @notice `epoch` has not begun yet.
+    error EmissionEpochNotStarted(uint256 epoch, uint256 startsAt);
+    /// @notice `epoch` was released already.
+    error EmissionEpochAlreadyReleased(uint256 epoch);
+    /// @notice The sinks are empty, too many, contain the zero address or a duplicate, or weights do not sum to 10_000.
+    error EmissionInvalidSinks();
+    /// @notice A curve parameter is out of bounds.
+    error EmissionInvalidCurve(uint256 initialEpochEmission, uint256 decayBps, uint256 epochsPerPeriod);
+    /// @notice A constructor bound is invalid.
+    error EmissionInvalidBounds();
+    /// @notice The schedule holds fewer tokens than the release needs.
+    error EmissionInsufficientBalance(uint256 needed, uint256 balance);
+
+    /// @notice An epoch was released: `amount` went to the sinks pro rata.
+    event EpochReleased(uint256 indexed epoch, uint256 amount, uint256 totalReleased);
+    /// @notice One sink's part of an epoch's release.
+    event SinkPaid(uint256 indexed epoch, address indexed sink, uint256 amount);
+    /// @notice The sinks changed.
+    event SinksUpdated(Sink[] sinks);
+    /// @notice The curve changed (affects epochs not yet released).
+    event CurveUpdated(uint128 initialEpochEmission, uint16 decayBps, uint32 epochsPerPeriod);
+
+    /// @notice Releases `epoch`'s amount to the sinks. RELEASER_ROLE (the timelock).
+    function releaseEpoch(uint256 epoch) external returns (uint256 amount);
+
+    /// @notice Releases every epoch in `[fromEpoch, toEpoch]` not yet released (catch-up). RELEASER_ROLE.
+    function releaseEpochs(uint256 fromEpoch, uint256 toEpoch) external returns (uint256 total);
+
+    /// @notice Replaces the sinks; weights in bps must sum to 10_000. DEFAULT_ADMIN_ROLE (the timelock).
+    function setSinks(Sink[] calldata sinks) external;
+
+    /// @notice Retunes the curve for unreleased epochs. DEFAULT_ADMIN_ROLE (the timelock).
+    function setCurve(Curve calldata curve) external;
+
+    /// @notice Stops releases. GUARDIAN_ROLE; only DEFAULT_ADMIN_ROLE may unpause.
+    function pause() external;
+
+    /// @notice Resumes releases. DEFAULT_ADMIN_ROLE.
+    function unpause() external;
+
+    /// @notice The epoch in progress at `timestamp` (reverts before genesis).
+    function epochAt(uint256 timestamp) external view returns (uint256);
+
+    /// @notice The epoch in progress now.
+    function currentEpoch() external view returns (uint256);
+
+    /// @notice The curve's amount for `epoch`, before the total-cap clamp.
+    function scheduledAmount(uint256 epoch) external view returns (uint256);
+
+    /// @notice What `releaseEpoch(epoch)` would transfer now (0 if released or capped out).
+    function releasableAmount(uint256 epoch) external view returns (uint256);
+
+    /// @notice Whether `epoch` was released.
+    function isReleased(uint256 epoch) external view returns (bool);
+
+    /// @notice Total released so far.
+    function totalReleased() external view returns (uint256);
+
+    /// @notice The current sinks.
+    function sinks() external view returns (Sink[] memory);
+
+    /// @notice The current curve.
+    function curve() external view returns (Curve memory);
+}

@@ -1,0 +1,21 @@
+// Shared fixtures for the EVM tests: the Ethereum side deployed from the checked-in tokenomics
+// config by the same library the deploy script uses.
+import path from "node:path";
+
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+
+import { deployEthereum } from "../../src/evm/ethereum.js";
+import { loadTokenomics } from "../../src/evm/tokenomics.js";
+
+export const TOKENOMICS_FILE = path.resolve(import.meta.dirname, "../../config/ethereum/tokenomics.json");
+
+export function tokenomics() {
+  return loadTokenomics(TOKENOMICS_FILE);
+}
+
+export async function deployFromConfig(ethers: HardhatEthers) {
+  const config = tokenomics();
+  const deployment = await deployEthereum(ethers, config);
+  const signers = await ethers.getSigners();
+  return { config, signers, ...deployment };
+}
