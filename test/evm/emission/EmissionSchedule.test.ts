@@ -1,0 +1,256 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { DAY, scheduledAmount, TOKEN_UNIT } from "../../../src/evm/tokenomics.js";
+import { deployFromConfig, tokenomics } from "../fixtures.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { loadFixture, time, impersonateAccount, setBalance } = networkHelpers;
+
+const EPOCH = 7 * DAY;
+const MAX_EPOCH = 10_000n * TOKEN_UNIT;
+const TOTAL = 25_000n * TOKEN_UNIT;
+const CURVE = { initialEpochEmission: 8_000n * TOKEN_UNIT, decayBps: 5_000, epochsPerPeriod: 2 };
+
+const fromConfig = () => deployFromConfig(ethers);
+
+/** A schedule administered by a plain signer, for unit tests of its rules. */
+async function standalone() {
+  const [admin, guardian, sinkA, sinkB, outsider] = await ethers.getSigners();
+  const token = await ethers.deployContract("ComputeToken", [
+    "T",
+    "T",
+    TOTAL * 2n,
+    [admin.address],
+    [TOTAL * 2n],
+  ]);
+  const genesis = BigInt(await time.latest()) + 100n;
+  const sinks = [
+    { account: sinkA.address, weightBps: 6_000 },
+    { account: sinkB.address, weightBps: 4_000 },
+  ];
+  const schedule = await ethers.deployContract("EmissionSchedule", [
+    await token.getAddress(),
+    genesis,
+    EPOCH,
+    MAX_EPOCH,
+    TOTAL,
+    CURVE,
+    sinks,
+    admin.address,
+    guardian.address,
+  ]);
+  await token.transfer(await schedule.getAddress(), TOTAL);
+  return { token, schedule, genesis, admin, guardian, sinkA, sinkB, outsider };
+}
+
+describe("EmissionSchedule", () => {
+  describe("curve", () => {
+    it("decays geometrically per period and is clamped by the per-epoch cap", async () => {
+      const { schedule } = await loadFixture(standalone);
+      expect(await schedule.scheduledAmount(0n)).to.equal(8_000n * TOKEN_UNIT);
+      expect(await schedule.scheduledAmount(1n)).to.equal(8_000n * TOKEN_UNIT);
+      expect(await schedule.scheduledAmount(2n)).to.equal(4_000n * TOKEN_UNIT);
+      expect(await schedule.scheduledAmount(5n)).to.equal(2_000n * TOKEN_UNIT);
+      expect(await schedule.scheduledAmount(10_000n)).to.equal(0n);
+      await schedule.setCurve({ initialEpochEmission: MAX_EPOCH, decayBps: 0, epochsPerPeriod: 1 });
+      expect(await schedule.scheduledAmount(1_000n)).to.equal(MAX_EPOCH);
+    });
+
+    it("matches the off-chain planner for the deployed config", async () => {
+      const { schedule } = await loadFixture(fromConfig);
+      const { emission } = tokenomics();
+      for (const epoch of [0n, 1n, 51n, 52n, 53n, 104n, 500n, 5_000n]) {
+        expect(await schedule.scheduledAmount(epoch), `epoch ${epoch}`).to.equal(
+          scheduledAmount(emission, epoch),
+        );
+      }
+    });
+  });
+
+  describe("releaseEpoch", () => {
+    it("pays the sinks pro rata once the epoch has begun", async () => {
+      const { schedule, token, genesis, sinkA, sinkB } = await loadFixture(standalone);
+      await time.increaseTo(genesis);
+      const amount = 8_000n * TOKEN_UNIT;
+      await expect(schedule.releaseEpoch(0n))
+        .to.emit(schedule, "EpochReleased")
+        .withArgs(0n, amount, amount)
+        .and.to.emit(schedule, "SinkPaid")
+        .withArgs(0n, sinkA.address, (amount * 6_000n) / 10_000n);
+      expect(await token.balanceOf(sinkA.address)).to.equal((amount * 6_000n) / 10_000n);
+      expect(await token.balanceOf(sinkB.address)).to.equal((amount * 4_000n) / 10_000n);
+      expect(await schedule.totalReleased()).to.equal(amount);
+      expect(await schedule.isReleased(0n)).to.equal(true);
+      expect(await schedule.releasableAmount(0n)).to.equal(0n);
+    });
+
+    it("error: an epoch that has not begun", async () => {
+      const { schedule, genesis } = await loadFixture(standalone);
+      await time.increaseTo(genesis + BigInt(EPOCH) - 10n);
+      await expect(schedule.releaseEpoch(1n))
+        .to.be.revertedWithCustomError(schedule, "EmissionEpochNotStarted")
+        .withArgs(1n, genesis + BigInt(EPOCH));
+    });
+
+    it("error: releasing an epoch twice", async () => {
+      const { schedule, genesis } = await loadFixture(standalone);
+      await time.increaseTo(genesis);
+      await schedule.releaseEpoch(0n);
+      await expect(schedule.releaseEpoch(0n))
+        .to.be.revertedWithCustomError(schedule, "EmissionEpochAlreadyReleased")
+        .withArgs(0n);
+    });
+
+    it("catches up late epochs, skipping released ones", async () => {
+      const { schedule, genesis, token, sinkA, sinkB } = await loadFixture(standalone);
+      await time.increaseTo(genesis + 3n * BigInt(EPOCH));
+      await schedule.releaseEpoch(1n);
+      await schedule.releaseEpochs(0n, 3n);
+      // 8000 + 8000 + 4000 + 4000 = 24000 <= 25000 total
+      expect(await schedule.totalReleased()).to.equal(24_000n * TOKEN_UNIT);
+      expect((await token.balanceOf(sinkA.address)) + (await token.balanceOf(sinkB.address))).to.equal(
+        24_000n * TOKEN_UNIT,
+      );
+    });
+
+    it("clamps the last releases to the total cap", async () => {
+      const { schedule, genesis } = await loadFixture(standalone);
+      await time.increaseTo(genesis + 5n * BigInt(EPOCH));
+      await schedule.releaseEpochs(0n, 3n); // 24000
+      expect(await schedule.releasableAmount(4n)).to.equal(1_000n * TOKEN_UNIT);
+      await schedule.releaseEpoch(4n);
+      expect(await schedule.totalReleased()).to.equal(TOTAL);
+      await expect(schedule.releaseEpoch(5n)).to.emit(schedule, "EpochReleased").withArgs(5n, 0n, TOTAL);
+    });
+
+    it("error: released by an account without RELEASER_ROLE", async () => {
+      const { schedule, genesis, outsider } = await loadFixture(standalone);
+      await time.increaseTo(genesis);
+      await expect(schedule.connect(outsider).releaseEpoch(0n))
+        .to.be.revertedWithCustomError(schedule, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, await schedule.RELEASER_ROLE());
+    });
+
+    it("error: the schedule holds fewer tokens than the release", async () => {
+      const { schedule, genesis, token } = await loadFixture(standalone);
+      const scheduleAddress = await schedule.getAddress();
+      await impersonateAccount(scheduleAddress);
+      await setBalance(scheduleAddress, 10n ** 18n);
+      const asSchedule = await ethers.getSigner(scheduleAddress);
+      await token.connect(asSchedule).transfer(ethers.ZeroAddress.replace(/0$/, "1"), TOTAL - 1n);
+      await time.increaseTo(genesis);
+      await expect(schedule.releaseEpoch(0n))
+        .to.be.revertedWithCustomError(schedule, "EmissionInsufficientBalance")
+        .withArgs(8_000n * TOKEN_UNIT, 1n);
+    });
+  });
+
+  describe("pause", () => {
+    it("the guardian pauses; only the admin unpauses", async () => {
+      const { schedule, genesis, guardian } = await loadFixture(standalone);
+      await schedule.connect(guardian).pause();
+      await time.increaseTo(genesis);
+      await expect(schedule.releaseEpoch(0n)).to.be.revertedWithCustomError(schedule, "EnforcedPause");
+      await expect(schedule.connect(guardian).unpause())
+        .to.be.revertedWithCustomError(schedule, "AccessControlUnauthorizedAccount")
+        .withArgs(guardian.address, ethers.ZeroHash);
+      await schedule.unpause();
+      await expect(schedule.releaseEpoch(0n)).to.emit(schedule, "EpochReleased");
+    });
+
+    it("error: the guardian cannot change sinks or curve", async () => {
+      const { schedule, guardian } = await loadFixture(standalone);
+      await expect(schedule.connect(guardian).setSinks([{ account: guardian.address, weightBps: 10_000 }]))
+        .to.be.revertedWithCustomError(schedule, "AccessControlUnauthorizedAccount")
+        .withArgs(guardian.address, ethers.ZeroHash);
+      await expect(schedule.connect(guardian).setCurve(CURVE)).to.be.revertedWithCustomError(
+        schedule,
+        "AccessControlUnauthorizedAccount",
+      );
+    });
+
+    it("error: an outsider cannot pause", async () => {
+      const { schedule, outsider } = await loadFixture(standalone);
+      await expect(schedule.connect(outsider).pause())
+        .to.be.revertedWithCustomError(schedule, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, await schedule.GUARDIAN_ROLE());
+    });
+  });
+
+  describe("governance parameters", () => {
+    it("replaces the sinks", async () => {
+      const { schedule, sinkA, outsider } = await loadFixture(standalone);
+      const next = [
+        { account: sinkA.address, weightBps: 2_500 },
+        { account: outsider.address, weightBps: 7_500 },
+      ];
+      await expect(schedule.setSinks(next)).to.emit(schedule, "SinksUpdated");
+      const stored = await schedule.sinks();
+      expect(stored.map((s) => [s.account, s.weightBps])).to.deep.equal(
+        next.map((s) => [s.account, BigInt(s.weightBps)]),
+      );
+    });
+
+    it("error: sinks whose weights do not sum to 10000, duplicates, zero address, none", async () => {
+      const { schedule, sinkA, sinkB } = await loadFixture(standalone);
+      const bad = [
+        [{ account: sinkA.address, weightBps: 9_999 }],
+        [
+          { account: sinkA.address, weightBps: 5_000 },
+          { account: sinkA.address, weightBps: 5_000 },
+        ],
+        [{ account: ethers.ZeroAddress, weightBps: 10_000 }],
+        [
+          { account: sinkA.address, weightBps: 10_000 },
+          { account: sinkB.address, weightBps: 0 },
+        ],
+        [],
+      ];
+      for (const sinks of bad) {
+        await expect(schedule.setSinks(sinks)).to.be.revertedWithCustomError(
+          schedule,
+          "EmissionInvalidSinks",
+        );
+      }
+    });
+
+    it("error: a curve above the per-epoch cap or with decay >= 100 %", async () => {
+      const { schedule } = await loadFixture(standalone);
+      await expect(schedule.setCurve({ ...CURVE, initialEpochEmission: MAX_EPOCH + 1n }))
+        .to.be.revertedWithCustomError(schedule, "EmissionInvalidCurve")
+        .withArgs(MAX_EPOCH + 1n, CURVE.decayBps, CURVE.epochsPerPeriod);
+      await expect(schedule.setCurve({ ...CURVE, decayBps: 10_000 })).to.be.revertedWithCustomError(
+        schedule,
+        "EmissionInvalidCurve",
+      );
+      await expect(schedule.setCurve({ ...CURVE, epochsPerPeriod: 0 })).to.be.revertedWithCustomError(
+        schedule,
+        "EmissionInvalidCurve",
+      );
+    });
+
+    it("error: constructor bounds (epoch shorter than a day, cap below per-epoch cap)", async () => {
+      const { token, admin, sinkA } = await loadFixture(standalone);
+      const sinks = [{ account: sinkA.address, weightBps: 10_000 }];
+      const factory = await ethers.getContractFactory("EmissionSchedule");
+      const args = (epoch: number, max: bigint, total: bigint) => [
+        token.getAddress(),
+        0n,
+        epoch,
+        max,
+        total,
+        CURVE,
+        sinks,
+        admin.address,
+        ethers.ZeroAddress,
+      ];
+      await expect(
+        ethers.deployContract("EmissionSchedule", args(DAY - 1, MAX_EPOCH, TOTAL)),
+      ).to.be.revertedWithCustomError(factory, "EmissionInvalidBounds");
+      await expect(
+        ethers.deployContract("EmissionSchedule", args(DAY, MAX_EPOCH, MAX_EPOCH - 1n)),
+      ).to.be.revertedWithCustomError(factory, "EmissionInvalidBounds");
+    });
+  });
+});
