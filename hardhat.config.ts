@@ -40,6 +40,7 @@ export default defineConfig({
   test: {
     solidity: {
       fuzz: { runs: 256 },
+      invariant: { runs: 64, depth: 64, failOnRevert: false },
     },
   },
   networks: {

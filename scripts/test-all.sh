@@ -11,4 +11,4 @@ echo "== EVM: Solidity tests + mocha"; npx hardhat test
 echo "== Rust: program unit tests + runtime tests"; RUST_LOG="${RUST_LOG:-error}" cargo test --locked --workspace
 echo "== Solana TS: Anchor client against the local SVM"
 cargo build --locked --quiet -p svm-rpc
-node --import tsx --test --test-timeout 120000 test/solana/*.test.ts
+node --import tsx --test --test-force-exit --test-timeout 120000 test/solana/*.test.ts

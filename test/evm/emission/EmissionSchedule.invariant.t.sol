@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {Test} from "forge-std/Test.sol";
+
+import {EmissionSchedule} from "../../../contracts/emission/EmissionSchedule.sol";
+import {IEmissionSchedule} from "../../../contracts/interfaces/IEmissionSchedule.sol";
+import {ComputeToken} from "../../../contracts/token/ComputeToken.sol";
+
+/// @dev Drives the schedule with bounded inputs: time moves forward, the releaser releases
+///      random epochs (started or not, released or not), the guardian pauses, the admin unpauses.
+contract EmissionHandler is Test {
+    EmissionSchedule public immutable schedule;
+    uint256 public constant MAX_EPOCH = 300;
+    mapping(uint256 epoch => uint256 count) public releaseCount;
+    uint256 public releases;
+
+    constructor(EmissionSchedule schedule_) {
+        schedule = schedule_;
+    }
+
+    function warp(uint256 seconds_) external {
+        seconds_ = bound(seconds_, 1, 30 days);
+        if (block.timestamp + seconds_ > schedule.genesis() + MAX_EPOCH * schedule.epochLength()) return;
+        vm.warp(block.timestamp + seconds_);
+    }
+
+    function release(uint256 epoch) external {
+        // mostly epochs that have begun (plus the next one, which must be refused)
+        uint256 current = schedule.currentEpoch();
+        epoch = bound(epoch, 0, current + 1 > MAX_EPOCH ? MAX_EPOCH : current + 1);
+        try schedule.releaseEpoch(epoch) {
+            releaseCount[epoch] += 1;
+            releases += 1;
+        } catch {}
+    }
+
+    function catchUp(uint256 from, uint256 span) external {
+        from = bound(from, 0, MAX_EPOCH);
+        span = bound(span, 0, 10);
+        uint256 to = from + span > MAX_EPOCH ? MAX_EPOCH : from + span;
+        bool[] memory before = new bool[](to - from + 1);
+        for (uint256 e = from; e <= to; ++e) before[e - from] = schedule.isReleased(e);
+        try schedule.releaseEpochs(from, to) {
+            for (uint256 e = from; e <= to; ++e) if (!before[e - from]) releaseCount[e] += 1;
+        } catch {}
+    }
+
+    function pause(bool on) external {
+        if (on && !schedule.paused()) schedule.pause();
+        else if (!on && schedule.paused()) schedule.unpause();
+    }
+}
+
+contract EmissionScheduleInvariantTest is Test {
+    ComputeToken internal token;
+    EmissionSchedule internal schedule;
+    EmissionHandler internal handler;
+    address internal constant SINK_A = address(0xA11CE);
+    address internal constant SINK_B = address(0xB0B);
+    address internal constant SINK_C = address(0xCA11);
+    uint256 internal constant CAP = 1_000_000_000 ether;
+    uint256 internal constant EMISSION = 100_000_000 ether;
+
+    function setUp() public {
+        vm.warp(1_700_000_000);
+        address[] memory to = new address[](2);
+        uint256[] memory amounts = new uint256[](2);
+        to[0] = address(this);
+        amounts[0] = CAP - EMISSION;
+        // the schedule is the next contract this test deploys after the token
+        to[1] = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
+        amounts[1] = EMISSION;
+        token = new ComputeToken("T", "T", CAP, to, amounts);
+
+        IEmissionSchedule.Sink[] memory sinks = new IEmissionSchedule.Sink[](3);
+        sinks[0] = IEmissionSchedule.Sink(SINK_A, 3_333);
+        sinks[1] = IEmissionSchedule.Sink(SINK_B, 3_333);
+        sinks[2] = IEmissionSchedule.Sink(SINK_C, 3_334);
+        handler = EmissionHandler(vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1));
+        schedule = new EmissionSchedule(
+            token,
+            block.timestamp,
+            7 days,
+            2_000_000 ether,
+            EMISSION,
+            IEmissionSchedule.Curve(1_500_000 ether, 2_000, 13),
+            sinks,
+            address(handler),
+            address(handler)
+        );
+        require(address(schedule) == to[1], "schedule address");
+        new EmissionHandler(schedule);
+        targetContract(address(handler));
+    }
+
+    function invariant_supplyNeverAboveCap() public view {
+        assertLe(token.totalSupply(), token.cap());
+        assertEq(token.totalSupply(), CAP);
+    }
+
+    function invariant_releasedNeverAboveScheduleUpToNow() public view {
+        uint256 current = schedule.currentEpoch();
+        uint256 allowed;
+        for (uint256 e = 0; e <= current; ++e) allowed += schedule.scheduledAmount(e);
+        assertLe(schedule.totalReleased(), allowed);
+        assertLe(schedule.totalReleased(), schedule.totalEmissionCap());
+    }
+
+    function invariant_sinksHoldExactlyWhatWasReleased() public view {
+        uint256 paid = token.balanceOf(SINK_A) + token.balanceOf(SINK_B) + token.balanceOf(SINK_C);
+        assertEq(paid, schedule.totalReleased());
+        assertEq(token.balanceOf(address(schedule)) + paid, EMISSION);
+    }
+
+    /// The handler really reaches the schedule (so the invariants are not vacuous).
+    function test_handlerReachesTheSchedule() public {
+        handler.release(0);
+        assertEq(handler.releases(), 1);
+        assertEq(schedule.totalReleased(), schedule.scheduledAmount(0));
+        handler.release(0); // refused: already released
+        assertEq(handler.releases(), 1);
+        handler.warp(30 days);
+        handler.catchUp(0, 10); // refused as a whole: epochs 5-10 have not begun
+        assertEq(handler.releaseCount(4), 0);
+        handler.catchUp(0, 4);
+        assertEq(handler.releaseCount(4), 1);
+        assertEq(schedule.totalReleased(), 5 * schedule.scheduledAmount(0));
+    }
+
+    function invariant_noEpochReleasedTwice() public view {
+        for (uint256 e = 0; e <= handler.MAX_EPOCH(); ++e) {
+            assertLe(handler.releaseCount(e), 1);
+            assertEq(handler.releaseCount(e) == 1, schedule.isReleased(e));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {Test} from "forge-std/Test.sol";
+
+import {ComputeVestingWallet} from "../../../contracts/token/ComputeVestingWallet.sol";
+import {ComputeToken} from "../../../contracts/token/ComputeToken.sol";
+
+contract ComputeTokenFuzzTest is Test {
+    function testFuzz_genesisMintsExactlyTheCap(uint96 a, uint96 b, uint96 c) public {
+        address[] memory to = new address[](3);
+        uint256[] memory amounts = new uint256[](3);
+        (to[0], to[1], to[2]) = (address(1), address(2), address(3));
+        (amounts[0], amounts[1], amounts[2]) = (a, b, c);
+        uint256 cap = uint256(a) + b + c;
+        vm.assume(cap > 0);
+        ComputeToken token = new ComputeToken("T", "T", cap, to, amounts);
+        assertEq(token.totalSupply(), cap);
+        assertEq(token.balanceOf(address(2)), b);
+    }
+
+    function testFuzz_revertsUnlessAllocationEqualsCap(uint96 a, uint96 cap) public {
+        vm.assume(cap > 0 && a != cap && a <= cap);
+        address[] memory to = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        to[0] = address(1);
+        amounts[0] = a;
+        vm.expectRevert(abi.encodeWithSelector(ComputeToken.TokenAllocationMismatch.selector, a, cap));
+        new ComputeToken("T", "T", cap, to, amounts);
+    }
+
+    /// Vested amounts only grow, never exceed the allocation, are zero before the cliff and
+    /// complete at the end.
+    function testFuzz_vestingIsMonotonicAndBounded(
+        uint96 allocation,
+        uint32 cliff,
+        uint32 duration,
+        uint32 t1,
+        uint32 t2
+    ) public {
+        vm.assume(allocation > 0 && duration > 0);
+        cliff = uint32(bound(cliff, 0, duration));
+        uint64 start = 1_700_000_000;
+        address[] memory to = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        to[0] = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
+        amounts[0] = allocation;
+        ComputeToken token = new ComputeToken("T", "T", allocation, to, amounts);
+        ComputeVestingWallet wallet = new ComputeVestingWallet(address(0xBEEF), start, duration, cliff);
+        assertEq(token.balanceOf(address(wallet)), allocation);
+
+        (uint64 early, uint64 late) = t1 <= t2 ? (start + t1, start + t2) : (start + t2, start + t1);
+        uint256 vestedEarly = wallet.vestedAmount(address(token), early);
+        uint256 vestedLate = wallet.vestedAmount(address(token), late);
+        assertLe(vestedEarly, vestedLate);
+        assertLe(vestedLate, allocation);
+        if (early < start + cliff) assertEq(vestedEarly, 0);
+        assertEq(wallet.vestedAmount(address(token), start + duration), allocation);
+
+        vm.warp(late);
+        wallet.release(address(token));
+        assertEq(token.balanceOf(address(0xBEEF)), vestedLate);
+    }
+}
