@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { configVariable, defineConfig } from "hardhat/config";
+import { configVariable, defineConfig, task } from "hardhat/config";
 
 // The compiler is the wasm build shipped in the npm package `solc`: nothing is downloaded.
 const require = createRequire(import.meta.url);
@@ -15,8 +15,73 @@ const EVM_VERSION = "cancun";
 
 const common = { version: SOLC_VERSION, path: SOLC_PATH };
 
+// Scripts governance and operators run: thin tasks over the library in src/.
+const proposalOptions = <T extends ReturnType<typeof task>>(t: T) =>
+  t
+    .addOption({
+      name: "from",
+      description: "first epoch to release (default: oldest due)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "to",
+      description: "last epoch to release (default: current epoch)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "curve",
+      description: "instead of a release: 'initialWei,decayBps,epochsPerPeriod'",
+      defaultValue: "",
+    })
+    .addOption({ name: "account", description: "index of the account that signs", defaultValue: "0" })
+    .addFlag({ name: "dryRun", description: "print what would be sent, send nothing" });
+
+const tasks = [
+  task(
+    "deploy:ethereum",
+    "Deploy token, vesting, emission schedule and governance from the tokenomics config",
+  )
+    .addOption({
+      name: "tokenomics",
+      description: "tokenomics config",
+      defaultValue: "config/ethereum/tokenomics.json",
+    })
+    .addFlag({ name: "dryRun", description: "validate the config and print the plan only" })
+    .setAction(() => import("./scripts/tasks/deploy-ethereum.js"))
+    .build(),
+  task("emission:plan", "Print the next epochs' releases from chain state")
+    .addOption({ name: "epochs", description: "how many epochs", defaultValue: "8" })
+    .setAction(() => import("./scripts/tasks/emission-plan.js"))
+    .build(),
+  proposalOptions(task("emission:propose", "Propose an emission release (or a curve change) to the Governor"))
+    .setAction(() => import("./scripts/tasks/emission-propose.js"))
+    .build(),
+  proposalOptions(task("governance:vote", "Vote on an emission proposal"))
+    .addOption({ name: "support", description: "for | against | abstain", defaultValue: "for" })
+    .setAction(() => import("./scripts/tasks/governance-vote.js"))
+    .build(),
+  proposalOptions(task("emission:execute", "Queue a passed emission proposal, or execute a queued one"))
+    .setAction(() => import("./scripts/tasks/emission-execute.js"))
+    .build(),
+  task("token:delegate", "Delegate an account's votes (to itself by default)")
+    .addOption({ name: "account", description: "index of the delegating account", defaultValue: "0" })
+    .addOption({
+      name: "to",
+      description: "delegatee address (default: the account itself)",
+      defaultValue: "",
+    })
+    .addFlag({ name: "dryRun", description: "print only" })
+    .setAction(() => import("./scripts/tasks/token-delegate.js"))
+    .build(),
+  task("dev:advance", "Advance a local chain's clock (local chains only)")
+    .addOption({ name: "seconds", description: "seconds to add", defaultValue: "1" })
+    .setAction(() => import("./scripts/tasks/dev-advance.js"))
+    .build(),
+];
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  tasks,
   solidity: {
     profiles: {
       default: {

@@ -1,18 +1,51 @@
 #!/usr/bin/env bash
-# The main job, for now: start the local chains, deploy what exists, print the records.
+# The main job: start the local chains, deploy every side that exists, and run one round of what
+# its users do (governance releasing an emission epoch; the Solana market set up and funded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/solana/env.sh
+export CI="${CI:-true}"   # no telemetry prompts or update checks
 [[ -x node_modules/.bin/hardhat && -x "$CM_SVM_RPC_BIN" ]] || bash scripts/setup.sh
 cargo build --locked --quiet -p svm-rpc
-port="${SOLANA_PORT:-8899}"
-log=$(mktemp)
-RUST_LOG="${RUST_LOG:-error}" "$CM_SVM_RPC_BIN" --port "$port" >"$log" 2>&1 &
-chain=$!
-trap 'kill $chain 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 1 100); do grep -q '"rpc"' "$log" && break; sleep 0.1; done
-grep -q '"rpc"' "$log" || { cat "$log" >&2; exit 1; }
-echo "== Solana local chain: $(grep "\"rpc\"" "$log")"
-npx tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url "http://127.0.0.1:$port"
-echo "== EVM: compiling contracts (no deployable contract yet: the token, licences and escrow are issues 3-5)"
-npx hardhat compile
+
+evm_port="${EVM_PORT:-8545}"
+sol_port="${SOLANA_PORT:-8899}"
+logs=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$logs"; }
+trap cleanup EXIT
+wait_for() { # file pattern what
+  for _ in $(seq 1 300); do grep -q "$2" "$1" && return 0; sleep 0.1; done
+  echo "main: $3 did not start:" >&2; cat "$1" >&2; exit 1
+}
+
+echo "== starting local chains (EVM on :$evm_port, Solana on :$sol_port)"
+npx hardhat node --port "$evm_port" >"$logs/evm.log" 2>&1 &
+pids+=($!)
+RUST_LOG="${RUST_LOG:-error}" "$CM_SVM_RPC_BIN" --port "$sol_port" >"$logs/sol.log" 2>&1 &
+pids+=($!)
+wait_for "$logs/evm.log" "Started HTTP" "hardhat node"
+wait_for "$logs/sol.log" '"rpc"' "svm-rpc"
+
+hh() { npx hardhat "$@" --network localhost; }
+echo "== Ethereum: deploy from config/ethereum/tokenomics.json"
+hh deploy:ethereum
+echo "== Ethereum: holders delegate their votes"
+hh token:delegate --account 4
+hh token:delegate --account 5
+hh dev:advance --seconds 1
+echo "== Ethereum: governance releases emission epoch 0"
+hh emission:plan --epochs 4
+hh emission:propose --account 4 --from 0 --to 0
+hh dev:advance --seconds 86401                  # voting delay
+hh governance:vote --account 4 --from 0 --to 0
+hh governance:vote --account 5 --from 0 --to 0
+hh dev:advance --seconds 432001                 # voting period
+hh emission:execute --from 0 --to 0             # queue
+hh dev:advance --seconds 172801                 # timelock delay
+hh emission:execute --from 0 --to 0             # execute
+hh emission:plan --epochs 4
+
+echo "== Solana: deploy the market to the local chain"
+npx tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url "http://127.0.0.1:$sol_port"
+echo "== done: records in deployments/ethereum-localhost.json and deployments/solana-localnet.json"

@@ -1,0 +1,1 @@
+export { advanceTask as default } from "./dev.js";

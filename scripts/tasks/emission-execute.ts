@@ -1,0 +1,1 @@
+export { executeTask as default } from "./emission.js";

@@ -1,0 +1,1 @@
+export { planTask as default } from "./emission.js";

@@ -1,0 +1,1 @@
+export { proposeTask as default } from "./emission.js";

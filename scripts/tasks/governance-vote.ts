@@ -1,0 +1,1 @@
+export { voteTask as default } from "./emission.js";

@@ -1,0 +1,31 @@
+// The Ethereum deployment record: what scripts read to find the contracts of a network.
+import { z } from "zod";
+
+import { readDeployment } from "../deployments.js";
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+
+export const EthereumRecord = z.object({
+  network: z.string(),
+  chainId: z.number().int(),
+  addresses: z
+    .object({ token: address, timelock: address, governor: address, emissionSchedule: address })
+    .catchall(address),
+  start: z.number().int(),
+});
+export type EthereumRecord = z.infer<typeof EthereumRecord>;
+
+export function ethereumRecord(network: string): EthereumRecord {
+  let raw: unknown;
+  try {
+    raw = readDeployment(`ethereum-${network}`);
+  } catch {
+    throw new Error(
+      `no deployment record deployments/ethereum-${network}.json: run 'npx hardhat deploy:ethereum --network ${network}' first`,
+    );
+  }
+  const parsed = EthereumRecord.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(`deployments/ethereum-${network}.json is invalid: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
