@@ -7,6 +7,7 @@ export CI="${CI:-true}"
 echo "== compile (contracts + TypeChain types)"; npx hardhat compile --quiet
 bash scripts/lint.sh
 echo "== IDL check"; bash scripts/solana/idl.sh --check
+echo "== docs check"; npx tsx scripts/docs/tokenomics.ts --check
 echo "== EVM: Solidity tests + mocha"; npx hardhat test
 echo "== Rust: program unit tests + runtime tests"; RUST_LOG="${RUST_LOG:-error}" cargo test --locked --workspace
 echo "== Solana TS: Anchor client against the local SVM"

@@ -1,0 +1,49 @@
+// The tokenomics config is validated before anything is deployed.
+import { readFileSync } from "node:fs";
+
+import { expect } from "chai";
+
+import { parseTokenomics, TOKEN_UNIT, type TokenomicsInput } from "../../../src/evm/tokenomics.js";
+import { TOKENOMICS_FILE } from "../fixtures.js";
+
+const raw = (): TokenomicsInput => JSON.parse(readFileSync(TOKENOMICS_FILE, "utf8"));
+
+describe("tokenomics config", () => {
+  it("the checked-in config is valid and its buckets sum to the cap", () => {
+    const c = parseTokenomics(raw());
+    expect(c.buckets.reduce((s, b) => s + b.amount, 0n)).to.equal(c.token.cap);
+    expect(c.token.cap).to.equal(1_000_000_000n * TOKEN_UNIT);
+  });
+
+  it("error: buckets that do not sum to the cap", () => {
+    const c = raw();
+    c.buckets[0].amount = "349999999";
+    expect(() => parseTokenomics(c)).to.throw(/buckets sum to 999999999 tokens, the cap is 1000000000/);
+  });
+
+  it("error: sink weights that do not sum to 10000", () => {
+    const c = raw();
+    c.emission.sinks[0].weightBps = 5_999;
+    expect(() => parseTokenomics(c)).to.throw(/sink weights must sum to 10000 bps/);
+  });
+
+  it("error: initial epoch emission above the per-epoch cap", () => {
+    const c = raw();
+    c.emission.initialEpochEmission = "2500001";
+    expect(() => parseTokenomics(c)).to.throw(/must be > 0 and <= maxEpochEmission/);
+  });
+
+  it("error: a cliff longer than the vesting, a bad address, no emission bucket", () => {
+    const c = raw();
+    const team = c.buckets.find((b) => b.kind === "vesting")!;
+    if (team.kind !== "vesting") throw new Error("unreachable");
+    team.cliffDays = team.durationDays + 1;
+    expect(() => parseTokenomics(c)).to.throw(/cliff longer than the vesting/);
+    const d = raw();
+    d.guardian = "0x1234";
+    expect(() => parseTokenomics(d)).to.throw(/0x-address, 'signer:N' or 'timelock'/);
+    const e = raw();
+    e.buckets = e.buckets.filter((b) => b.kind !== "emission");
+    expect(() => parseTokenomics(e)).to.throw(/exactly one bucket must be of kind 'emission'/);
+  });
+});
