@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+import {ICheckerNodeLicense} from "../interfaces/ICheckerNodeLicense.sol";
+import {ICheckerNodeSale} from "../interfaces/ICheckerNodeSale.sol";
+import {BpsMath} from "../utils/BpsMath.sol";
+
+/// @title CheckerNodeSale
+/// @notice See ICheckerNodeSale. Rounding: the discount and the rebate round down, so the buyer
+///         never pays less and the referrer never receives more than the exact bps.
+contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice Referral discount and rebate are each at most 15 %.
+    uint256 public constant MAX_REFERRAL_BPS = 1_500;
+
+    ICheckerNodeLicense public immutable license;
+    IERC20 public immutable stable;
+    address public immutable treasury;
+    uint64 public immutable allowlistStart;
+    uint64 public immutable publicStart;
+    uint64 public immutable saleEnd;
+    bytes32 public immutable allowlistRoot;
+    uint32 public immutable publicWalletCap;
+    uint16 public immutable referralDiscountBps;
+    uint16 public immutable referralRebateBps;
+
+    Tier[] private _tiers;
+    uint256 public immutable supply;
+    uint256 public sold;
+    State public state;
+
+    mapping(address buyer => uint256) public allowlistMinted;
+    mapping(address buyer => uint256) public publicMinted;
+    mapping(bytes32 code => address referrer) public referrerOf;
+    mapping(uint256 firstTokenId => Purchase) public purchases;
+    mapping(address referrer => uint256) public rebateWei;
+    mapping(address referrer => uint256) public rebateStable;
+    /// @notice Proceeds net of rebates, not yet withdrawn.
+    uint256 public proceedsWei;
+    uint256 public proceedsStable;
+
+    struct Config {
+        ICheckerNodeLicense license;
+        IERC20 stable;
+        address treasury;
+        address admin;
+        uint64 allowlistStart;
+        uint64 publicStart;
+        uint64 saleEnd;
+        bytes32 allowlistRoot;
+        uint32 publicWalletCap;
+        uint16 referralDiscountBps;
+        uint16 referralRebateBps;
+    }
+
+    constructor(Config memory c, Tier[] memory tiers_) {
+        if (
+            address(c.license) == address(0) ||
+            address(c.stable) == address(0) ||
+            c.treasury == address(0) ||
+            c.admin == address(0) ||
+            c.allowlistStart > c.publicStart ||
+            c.publicStart >= c.saleEnd ||
+            c.referralDiscountBps > MAX_REFERRAL_BPS ||
+            c.referralRebateBps > MAX_REFERRAL_BPS ||
+            tiers_.length == 0
+        ) revert SaleInvalidConfig();
+        license = c.license;
+        stable = c.stable;
+        treasury = c.treasury;
+        allowlistStart = c.allowlistStart;
+        publicStart = c.publicStart;
+        saleEnd = c.saleEnd;
+        allowlistRoot = c.allowlistRoot;
+        publicWalletCap = c.publicWalletCap;
+        referralDiscountBps = c.referralDiscountBps;
+        referralRebateBps = c.referralRebateBps;
+        uint256 total;
+        for (uint256 i = 0; i < tiers_.length; ++i) {
+            // prices never fall from one tier to the next
+            if (tiers_[i].quantity == 0 || (i > 0 && (tiers_[i].priceWei < tiers_[i - 1].priceWei || tiers_[i].priceStable < tiers_[i - 1].priceStable)))
+                revert SaleInvalidConfig();
+            total += tiers_[i].quantity;
+            _tiers.push(tiers_[i]);
+        }
+        supply = total;
+        _grantRole(DEFAULT_ADMIN_ROLE, c.admin);
+        _grantRole(PAUSER_ROLE, c.admin);
+    }
+
+    // ------------------------------------------------------------------ buying
+
+    /// @inheritdoc ICheckerNodeSale
+    function quote(
+        uint256 quantity,
+        Currency currency,
+        bytes32 referralCode
+    ) public view returns (uint256 total, uint256 gross, uint256 discount, uint256 rebate) {
+        if (quantity == 0) revert SaleZeroQuantity();
+        if (quantity > supply - sold) revert SaleSoldOut(quantity, supply - sold);
+        uint256 position = sold;
+        uint256 left = quantity;
+        uint256 tierEnd;
+        for (uint256 t = 0; left > 0; ++t) {
+            Tier memory tier = _tiers[t];
+            tierEnd += tier.quantity;
+            if (position >= tierEnd) continue;
+            uint256 n = tierEnd - position < left ? tierEnd - position : left;
+            gross += n * (currency == Currency.ETH ? tier.priceWei : tier.priceStable);
+            position += n;
+            left -= n;
+        }
+        if (referralCode != bytes32(0)) {
+            if (referrerOf[referralCode] == address(0)) revert SaleUnknownReferral(referralCode);
+            discount = BpsMath.mulBpsDown(gross, referralDiscountBps);
+            rebate = BpsMath.mulBpsDown(gross, referralRebateBps);
+        }
+        total = gross - discount;
+    }
+
+    /// @inheritdoc ICheckerNodeSale
+    function buy(
+        uint256 quantity,
+        Currency currency,
+        bytes32 referralCode,
+        uint256 maxTotalPrice,
+        uint256 allowance,
+        bytes32[] calldata proof
+    ) external payable whenNotPaused nonReentrant returns (uint256 firstTokenId) {
+        if (state != State.Active) revert SaleNotActive(state);
+        if (block.timestamp < allowlistStart || block.timestamp >= saleEnd) {
+            revert SalePhaseClosed(block.timestamp, allowlistStart, saleEnd);
+        }
+        _checkAndCountLimit(quantity, allowance, proof);
+        (uint256 total, , , uint256 rebate) = quote(quantity, currency, referralCode);
+        if (total > maxTotalPrice) revert SaleSlippage(total, maxTotalPrice);
+        address referrer = referrerOf[referralCode];
+        if (referrer == msg.sender) revert SaleSelfReferral(msg.sender);
+
+        // effects
+        sold += quantity;
+        if (currency == Currency.ETH) {
+            if (msg.value != total) revert SaleWrongPayment(total, msg.value);
+            proceedsWei += total - rebate;
+            if (rebate > 0) rebateWei[referrer] += rebate;
+        } else {
+            if (msg.value != 0) revert SaleWrongPayment(0, msg.value);
+            proceedsStable += total - rebate;
+            if (rebate > 0) rebateStable[referrer] += rebate;
+        }
+
+        // interactions: pull the stablecoin (crediting only what arrives), then mint
+        if (currency == Currency.STABLE) {
+            uint256 before = stable.balanceOf(address(this));
+            stable.safeTransferFrom(msg.sender, address(this), total);
+            uint256 received = stable.balanceOf(address(this)) - before;
+            if (received != total) revert SaleWrongPayment(total, received);
+        }
+        firstTokenId = _mintAcrossTiers(msg.sender, sold - quantity, quantity);
+        purchases[firstTokenId] = Purchase({
+            buyer: msg.sender,
+            quantity: uint32(quantity),
+            currency: currency,
+            refunded: false,
+            paid: uint128(total)
+        });
+        emit Purchased(msg.sender, firstTokenId, quantity, currency, total, referralCode);
+    }
+
+    function _checkAndCountLimit(uint256 quantity, uint256 allowance, bytes32[] calldata proof) private {
+        if (quantity == 0) revert SaleZeroQuantity();
+        if (block.timestamp < publicStart) {
+            bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(msg.sender, allowance))));
+            if (!MerkleProof.verifyCalldata(proof, allowlistRoot, leaf)) {
+                revert SaleAllowlistProofInvalid(msg.sender, allowance);
+            }
+            uint256 used = allowlistMinted[msg.sender];
+            if (used + quantity > allowance) revert SaleAllowanceExceeded(msg.sender, quantity, allowance - used);
+            allowlistMinted[msg.sender] = used + quantity;
+        } else {
+            uint256 used = publicMinted[msg.sender];
+            if (used + quantity > publicWalletCap) {
+                revert SaleWalletCapExceeded(msg.sender, quantity, publicWalletCap - used);
+            }
+            publicMinted[msg.sender] = used + quantity;
+        }
+    }
+
+    /// @dev Mints licences `[position, position + quantity)` of the sale, one call per tier crossed.
+    function _mintAcrossTiers(address to, uint256 position, uint256 quantity) private returns (uint256 firstTokenId) {
+        uint256 tierEnd;
+        bool first = true;
+        for (uint256 t = 0; quantity > 0; ++t) {
+            tierEnd += _tiers[t].quantity;
+            if (position >= tierEnd) continue;
+            uint256 n = tierEnd - position < quantity ? tierEnd - position : quantity;
+            uint256 id = license.mint(to, n, uint24(t));
+            if (first) (firstTokenId, first) = (id, false);
+            position += n;
+            quantity -= n;
+        }
+    }
+
+    /// @inheritdoc ICheckerNodeSale
+    function registerReferralCode(bytes32 code) external {
+        address current = referrerOf[code];
+        if (code == bytes32(0) || current != address(0)) revert SaleReferralCodeTaken(code, current);
+        referrerOf[code] = msg.sender;
+        emit ReferralCodeRegistered(code, msg.sender);
+    }
+
+    // ------------------------------------------------------------------ ending
+
+    /// @inheritdoc ICheckerNodeSale
+    function cancel() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (state != State.Active) revert SaleNotActive(state);
+        state = State.Cancelled;
+        emit SaleCancelled();
+    }
+
+    /// @inheritdoc ICheckerNodeSale
+    function finalize() external {
+        if (state != State.Active) revert SaleNotActive(state);
+        if (block.timestamp < saleEnd && sold < supply) revert SaleNotFinalizable(block.timestamp, saleEnd);
+        state = State.Finalized;
+        emit SaleFinalized();
+    }
+
+    /// @inheritdoc ICheckerNodeSale
+    function refund(uint256[] calldata firstTokenIds) external nonReentrant {
+        if (state != State.Cancelled) revert SaleNotActive(state);
+        uint256 refundWei;
+        uint256 refundStable;
+        for (uint256 i = 0; i < firstTokenIds.length; ++i) {
+            uint256 first = firstTokenIds[i];
+            Purchase storage p = purchases[first];
+            if (p.buyer != msg.sender || p.refunded) revert SaleNotRefundable(first, msg.sender);
+            p.refunded = true;
+            if (p.currency == Currency.ETH) refundWei += p.paid;
+            else refundStable += p.paid;
+            emit Refunded(msg.sender, first, p.currency, p.paid);
+            for (uint256 id = first; id < first + p.quantity; ++id) license.burnFrom(msg.sender, id);
+        }
+        // In a cancelled sale no rebate is ever paid: the full price goes back to the buyer.
+        if (refundStable > 0) stable.safeTransfer(msg.sender, refundStable);
+        _sendEth(msg.sender, refundWei);
+    }
+
+    /// @inheritdoc ICheckerNodeSale
+    function claimRebate() external nonReentrant {
+        if (state != State.Finalized) revert SaleNotActive(state);
+        uint256 amountWei = rebateWei[msg.sender];
+        uint256 amountStable = rebateStable[msg.sender];
+        rebateWei[msg.sender] = 0;
+        rebateStable[msg.sender] = 0;
+        emit RebateClaimed(msg.sender, amountWei, amountStable);
+        if (amountStable > 0) stable.safeTransfer(msg.sender, amountStable);
+        _sendEth(msg.sender, amountWei);
+    }
+
+    /// @inheritdoc ICheckerNodeSale
+    function withdrawProceeds() external nonReentrant {
+        if (state != State.Finalized) revert SaleNotActive(state);
+        uint256 amountWei = proceedsWei;
+        uint256 amountStable = proceedsStable;
+        proceedsWei = 0;
+        proceedsStable = 0;
+        emit ProceedsWithdrawn(treasury, amountWei, amountStable);
+        if (amountStable > 0) stable.safeTransfer(treasury, amountStable);
+        _sendEth(treasury, amountWei);
+    }
+
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _unpause();
+    }
+
+    /// @notice The price tiers.
+    function tiers() external view returns (Tier[] memory) {
+        return _tiers;
+    }
+
+    function _sendEth(address to, uint256 amount) private {
+        if (amount == 0) return;
+        (bool ok, ) = to.call{value: amount}("");
+        if (!ok) revert SaleTransferFailed(to, amount);
+    }
+}

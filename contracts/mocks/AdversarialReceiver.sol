@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
+
+import {ICheckerNodeSale} from "../interfaces/ICheckerNodeSale.sol";
+
+/// @dev Test-only adversarial licence buyer. Modes: 0 accepts, 1 rejects every licence,
+///      2 re-enters `buy` from `onERC721Received`, 3 re-enters `refund` from its ETH receive.
+contract AdversarialReceiver is IERC721Receiver {
+    ICheckerNodeSale public immutable sale;
+    uint8 public mode;
+    uint256[] internal _refundIds;
+
+    constructor(ICheckerNodeSale sale_) {
+        sale = sale_;
+    }
+
+    function setMode(uint8 mode_) external {
+        mode = mode_;
+    }
+
+    function buy(uint256 quantity, uint256 maxTotal) external payable returns (uint256) {
+        return sale.buy{value: msg.value}(quantity, ICheckerNodeSale.Currency.ETH, bytes32(0), maxTotal, 0, new bytes32[](0));
+    }
+
+    function refund(uint256[] calldata ids) external {
+        _refundIds = ids;
+        sale.refund(ids);
+    }
+
+    function onERC721Received(address, address, uint256, bytes calldata) external returns (bytes4) {
+        if (mode == 1) revert("no licences please");
+        if (mode == 2) {
+            sale.buy{value: 0}(1, ICheckerNodeSale.Currency.ETH, bytes32(0), type(uint256).max, 0, new bytes32[](0));
+        }
+        return IERC721Receiver.onERC721Received.selector;
+    }
+
+    receive() external payable {
+        if (mode == 3) sale.refund(_refundIds);
+    }
+}
