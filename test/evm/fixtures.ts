@@ -4,6 +4,7 @@ import path from "node:path";
 
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
+import { deployArbitrum, loadLicenseConfig } from "../../src/evm/arbitrum.js";
 import { deployEthereum } from "../../src/evm/ethereum.js";
 import { loadTokenomics } from "../../src/evm/tokenomics.js";
 
@@ -16,6 +17,15 @@ export function tokenomics() {
 export async function deployFromConfig(ethers: HardhatEthers) {
   const config = tokenomics();
   const deployment = await deployEthereum(ethers, config);
+  const signers = await ethers.getSigners();
+  return { config, signers, ...deployment };
+}
+
+export const LICENSES_FILE = path.resolve(import.meta.dirname, "../../config/arbitrum/licenses.json");
+
+export async function deployArbitrumFromConfig(ethers: HardhatEthers) {
+  const config = loadLicenseConfig(LICENSES_FILE);
+  const deployment = await deployArbitrum(ethers, config);
   const signers = await ethers.getSigners();
   return { config, signers, ...deployment };
 }

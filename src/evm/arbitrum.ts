@@ -1,0 +1,249 @@
+// The Arbitrum side: licence, sale, rewards and the bridged token, from config/arbitrum/*.json;
+// plus the Merkle trees of the allowlist and of each reward epoch (OpenZeppelin standard trees).
+import { readFileSync } from "node:fs";
+
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { parseEther, parseUnits, type Signer } from "ethers";
+import { z } from "zod";
+
+import type {
+  CheckerNodeLicense,
+  CheckerNodeSale,
+  CheckerRewards,
+  L2ComputeToken,
+  MockStablecoin,
+} from "../../types/ethers-contracts/index.js";
+
+const addressRef = z.string().regex(/^(0x[0-9a-fA-F]{40}|signer:\d+)$/, "0x-address or 'signer:N'");
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, "a decimal number as a string");
+
+export const LicenseConfigSchema = z
+  .object({
+    license: z.object({
+      name: z.string().min(1),
+      symbol: z.string().min(1),
+      maxSupply: z.number().int().positive(),
+      transferLockSeconds: z.number().int().min(0),
+      unlockCeilingSeconds: z.number().int().min(0),
+      royaltyBps: z.number().int().min(0).max(1_000),
+      royaltyReceiver: addressRef,
+      tierBaseURI: z.string(),
+    }),
+    sale: z.object({
+      treasury: addressRef,
+      allowlistStartSeconds: z.number().int().min(0),
+      publicStartSeconds: z.number().int().min(0),
+      saleEndSeconds: z.number().int().positive(),
+      publicWalletCap: z.number().int().positive(),
+      referralDiscountBps: z.number().int().min(0).max(1_500),
+      referralRebateBps: z.number().int().min(0).max(1_500),
+      tiers: z
+        .array(z.object({ quantity: z.number().int().positive(), priceEth: decimal, priceStable: decimal }))
+        .min(1),
+      allowlist: z.array(z.object({ account: addressRef, allowance: z.number().int().positive() })),
+    }),
+    rewards: z.object({
+      maxEpochRewards: z.string().regex(/^\d+$/),
+      claimDelaySeconds: z.number().int().min(0),
+      rewardPoster: addressRef,
+    }),
+    bridge: z.object({ l2Gateway: addressRef, l1Token: addressRef }),
+  })
+  .superRefine((c, ctx) => {
+    const s = c.sale;
+    if (!(s.allowlistStartSeconds <= s.publicStartSeconds && s.publicStartSeconds < s.saleEndSeconds)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sale"],
+        message: "need allowlistStart <= publicStart < saleEnd",
+      });
+    }
+    const supply = s.tiers.reduce((n, t) => n + t.quantity, 0);
+    if (supply > c.license.maxSupply) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sale", "tiers"],
+        message: `tiers sell ${supply} > maxSupply ${c.license.maxSupply}`,
+      });
+    }
+    for (let i = 1; i < s.tiers.length; i++) {
+      if (
+        parseEther(s.tiers[i].priceEth) < parseEther(s.tiers[i - 1].priceEth) ||
+        Number(s.tiers[i].priceStable) < Number(s.tiers[i - 1].priceStable)
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["sale", "tiers", i],
+          message: "prices must not fall from one tier to the next",
+        });
+      }
+    }
+    if (c.license.transferLockSeconds > c.license.unlockCeilingSeconds) {
+      ctx.addIssue({ code: "custom", path: ["license"], message: "transfer lock beyond the unlock ceiling" });
+    }
+  });
+export type LicenseConfig = z.infer<typeof LicenseConfigSchema>;
+
+export function loadLicenseConfig(file: string): LicenseConfig {
+  const parsed = LicenseConfigSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  if (!parsed.success) throw new Error(`invalid ${file}:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export const STABLE_DECIMALS = 6;
+export const Currency = { ETH: 0, STABLE: 1 } as const;
+
+// ------------------------------------------------------------------ Merkle trees
+
+/** Allowlist tree: leaves `(address account, uint256 allowance)`. */
+export function allowlistTree(entries: { account: string; allowance: number | bigint }[]) {
+  return StandardMerkleTree.of(
+    entries.map((e) => [e.account, BigInt(e.allowance)]),
+    ["address", "uint256"],
+  );
+}
+
+export function allowlistProof(tree: ReturnType<typeof allowlistTree>, account: string) {
+  for (const [i, [a, allowance]] of tree.entries()) {
+    if ((a as string).toLowerCase() === account.toLowerCase())
+      return { allowance: allowance as bigint, proof: tree.getProof(i) };
+  }
+  return undefined;
+}
+
+/** A reward epoch's tree: leaves `(uint256 licenceId, uint256 amount)`. */
+export function rewardsTree(rewards: { tokenId: bigint; amount: bigint }[]) {
+  const ids = new Set(rewards.map((r) => r.tokenId));
+  if (ids.size !== rewards.length) throw new Error("a licence appears twice in the epoch's rewards");
+  return StandardMerkleTree.of(
+    rewards.map((r) => [r.tokenId, r.amount]),
+    ["uint256", "uint256"],
+  );
+}
+
+// ------------------------------------------------------------------ deployment
+
+export interface ArbitrumDeployment {
+  license: CheckerNodeLicense;
+  sale: CheckerNodeSale;
+  rewards: CheckerRewards;
+  token: L2ComputeToken;
+  stable: MockStablecoin | undefined;
+  allowlist: ReturnType<typeof allowlistTree>;
+  addresses: Record<string, string>;
+  start: number;
+}
+
+export async function deployArbitrum(
+  ethers: HardhatEthers,
+  config: LicenseConfig,
+  opts: { deployer?: Signer; stablecoin?: string; log?: (line: string) => void } = {},
+): Promise<ArbitrumDeployment> {
+  const log = opts.log ?? (() => {});
+  const signers = await ethers.getSigners();
+  const deployer = opts.deployer ?? signers[0];
+  const admin = await deployer.getAddress();
+  const resolve = async (ref: string) => {
+    const m = /^signer:(\d+)$/.exec(ref);
+    if (!m) return ethers.getAddress(ref);
+    const s = signers[Number(m[1])];
+    if (!s) throw new Error(`${ref}: this network has only ${signers.length} accounts`);
+    return s.getAddress();
+  };
+  const start = Number((await ethers.provider.getBlock("latest"))!.timestamp);
+  const l = config.license;
+
+  let stable: MockStablecoin | undefined;
+  let stableAddress = opts.stablecoin;
+  if (!stableAddress) {
+    stable = (await ethers.deployContract("MockStablecoin", [], deployer)) as unknown as MockStablecoin;
+    stableAddress = await stable.getAddress();
+    log(`test stablecoin ${stableAddress}`);
+  }
+  const token = (await ethers.deployContract(
+    "L2ComputeToken",
+    [
+      "Compute Market Token",
+      "CMT",
+      await resolve(config.bridge.l2Gateway),
+      await resolve(config.bridge.l1Token),
+    ],
+    deployer,
+  )) as unknown as L2ComputeToken;
+  const license = (await ethers.deployContract(
+    "CheckerNodeLicense",
+    [
+      l.name,
+      l.symbol,
+      l.maxSupply,
+      start + l.transferLockSeconds,
+      start + l.unlockCeilingSeconds,
+      admin,
+      await resolve(l.royaltyReceiver),
+      l.royaltyBps,
+    ],
+    deployer,
+  )) as unknown as CheckerNodeLicense;
+  const s = config.sale;
+  const allowlist = allowlistTree(
+    await Promise.all(
+      s.allowlist.map(async (e) => ({ account: await resolve(e.account), allowance: e.allowance })),
+    ),
+  );
+  const sale = (await ethers.deployContract(
+    "CheckerNodeSale",
+    [
+      {
+        license: await license.getAddress(),
+        stable: stableAddress,
+        treasury: await resolve(s.treasury),
+        admin,
+        allowlistStart: start + s.allowlistStartSeconds,
+        publicStart: start + s.publicStartSeconds,
+        saleEnd: start + s.saleEndSeconds,
+        allowlistRoot: allowlist.root,
+        publicWalletCap: s.publicWalletCap,
+        referralDiscountBps: s.referralDiscountBps,
+        referralRebateBps: s.referralRebateBps,
+      },
+      s.tiers.map((t) => ({
+        quantity: t.quantity,
+        priceWei: parseEther(t.priceEth),
+        priceStable: parseUnits(t.priceStable, STABLE_DECIMALS),
+      })),
+    ],
+    deployer,
+  )) as unknown as CheckerNodeSale;
+  const rewards = (await ethers.deployContract(
+    "CheckerRewards",
+    [
+      await token.getAddress(),
+      await license.getAddress(),
+      parseEther(config.rewards.maxEpochRewards),
+      config.rewards.claimDelaySeconds,
+      admin,
+    ],
+    deployer,
+  )) as unknown as CheckerRewards;
+  await (
+    await license.connect(deployer).grantRole(await license.MINTER_ROLE(), await sale.getAddress())
+  ).wait();
+  await (
+    await rewards
+      .connect(deployer)
+      .grantRole(await rewards.REWARD_ROLE(), await resolve(config.rewards.rewardPoster))
+  ).wait();
+  for (let tier = 0; tier < s.tiers.length; tier++) {
+    await (await license.connect(deployer).setTierURI(tier, `${l.tierBaseURI}${tier}/`)).wait();
+  }
+  const addresses: Record<string, string> = {
+    license: await license.getAddress(),
+    sale: await sale.getAddress(),
+    rewards: await rewards.getAddress(),
+    token: await token.getAddress(),
+    stablecoin: stableAddress,
+  };
+  for (const [k, v] of Object.entries(addresses)) log(`${k} ${v}`);
+  return { license, sale, rewards, token, stable, allowlist, addresses, start };
+}
