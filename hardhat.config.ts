@@ -77,6 +77,81 @@ const tasks = [
     .addOption({ name: "seconds", description: "seconds to add", defaultValue: "1" })
     .setAction(() => import("./scripts/tasks/dev-advance.js"))
     .build(),
+  task("deploy:arbitrum", "Deploy licence, sale, rewards and the bridged token from the licence config")
+    .addOption({
+      name: "licenses",
+      description: "licence config",
+      defaultValue: "config/arbitrum/licenses.json",
+    })
+    .addFlag({ name: "dryRun", description: "validate the config only" })
+    .setAction(() => import("./scripts/tasks/arbitrum-deploy.js"))
+    .build(),
+  task("licenses:buy", "Quote and buy CheckerNode licences (allowlist proof found automatically)")
+    .addOption({ name: "quantity", description: "how many licences", defaultValue: "1" })
+    .addOption({ name: "currency", description: "eth | stable", defaultValue: "eth" })
+    .addOption({ name: "referral", description: "referral code", defaultValue: "" })
+    .addOption({
+      name: "maxTotal",
+      description: "slippage guard in wei/units (default: the quote)",
+      defaultValue: "",
+    })
+    .addOption({ name: "account", description: "index of the buying account", defaultValue: "0" })
+    .addFlag({ name: "dryRun", description: "quote only" })
+    .setAction(() => import("./scripts/tasks/arbitrum-buy.js"))
+    .build(),
+  task("licenses:referral", "Register a referral code for an account")
+    .addOption({ name: "code", description: "the code (up to 31 characters)", defaultValue: "" })
+    .addOption({ name: "account", description: "index of the referrer account", defaultValue: "0" })
+    .addFlag({ name: "dryRun", description: "print only" })
+    .setAction(() => import("./scripts/tasks/arbitrum-referral.js"))
+    .build(),
+  task("dev:bridge-deposit", "Local Arbitrum only: act as the L2 gateway and fund the rewards contract")
+    .addOption({ name: "amount", description: "tokens (decimal)", defaultValue: "0" })
+    .addOption({
+      name: "gatewayAccount",
+      description: "index of the account configured as gateway",
+      defaultValue: "9",
+    })
+    .setAction(() => import("./scripts/tasks/arbitrum-bridge-deposit.js"))
+    .build(),
+  task("licenses:delegate", "Delegate (or revoke, with no --operator) the operation of licences")
+    .addOption({ name: "ids", description: "licence ids, comma-separated", defaultValue: "" })
+    .addOption({
+      name: "operator",
+      description: "operator address or signer:N (empty: revoke)",
+      defaultValue: "",
+    })
+    .addOption({ name: "account", description: "index of the holder account", defaultValue: "0" })
+    .addFlag({ name: "dryRun", description: "print only" })
+    .setAction(() => import("./scripts/tasks/arbitrum-delegate.js"))
+    .build(),
+  task("rewards:build-epoch", "Build an epoch's Merkle root and proofs from checker reports (JSON or CSV)")
+    .addOption({ name: "epoch", description: "epoch number", defaultValue: "0" })
+    .addOption({ name: "budget", description: "tokens to distribute (decimal)", defaultValue: "0" })
+    .addOption({ name: "reports", description: "reports file (licenseId, checksPassed)", defaultValue: "" })
+    .addOption({ name: "out", description: "epoch file to write", defaultValue: "epoch.json" })
+    .setAction(() => import("./scripts/tasks/arbitrum-build-epoch.js"))
+    .build(),
+  task("rewards:post", "Post an epoch file's root (REWARD_ROLE)")
+    .addOption({
+      name: "epochFile",
+      description: "epoch file from rewards:build-epoch",
+      defaultValue: "epoch.json",
+    })
+    .addOption({ name: "account", description: "index of the poster account", defaultValue: "0" })
+    .addFlag({ name: "dryRun", description: "print only" })
+    .setAction(() => import("./scripts/tasks/arbitrum-post.js"))
+    .build(),
+  task("rewards:claim", "Claim every reward of an epoch file that the account holds or operates")
+    .addOption({
+      name: "epochFile",
+      description: "epoch file from rewards:build-epoch",
+      defaultValue: "epoch.json",
+    })
+    .addOption({ name: "account", description: "index of the holder or operator account", defaultValue: "0" })
+    .addFlag({ name: "dryRun", description: "print only" })
+    .setAction(() => import("./scripts/tasks/arbitrum-claim.js"))
+    .build(),
 ];
 
 export default defineConfig({

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The main job: start the local chains, deploy every side that exists, and run one round of what
-# its users do (governance releasing an emission epoch; the Solana market set up and funded).
+# its users do (governance releasing an emission epoch; a licence sale, delegation and reward
+# claim on Arbitrum; the Solana market set up and funded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/solana/env.sh
+export PATH="$PWD/node_modules/.bin:$PATH"   # the pinned Node and the local hardhat
 export CI="${CI:-true}"   # no telemetry prompts or update checks
 [[ -x node_modules/.bin/hardhat && -x "$CM_SVM_RPC_BIN" ]] || bash scripts/setup.sh
 cargo build --locked --quiet -p svm-rpc
 
 evm_port="${EVM_PORT:-8545}"
+arb_port="${ARB_PORT:-8547}"
 sol_port="${SOLANA_PORT:-8899}"
 logs=$(mktemp -d)
 pids=()
@@ -20,11 +23,14 @@ wait_for() { # file pattern what
 }
 
 echo "== starting local chains (EVM on :$evm_port, Solana on :$sol_port)"
-npx hardhat node --port "$evm_port" >"$logs/evm.log" 2>&1 &
+hardhat node --hostname 127.0.0.1 --port "$evm_port" >"$logs/evm.log" 2>&1 &
+pids+=($!)
+hardhat node --hostname 127.0.0.1 --port "$arb_port" --chain-id 412346 >"$logs/arb.log" 2>&1 &
 pids+=($!)
 RUST_LOG="${RUST_LOG:-error}" "$CM_SVM_RPC_BIN" --port "$sol_port" >"$logs/sol.log" 2>&1 &
 pids+=($!)
 wait_for "$logs/evm.log" "Started HTTP" "hardhat node"
+wait_for "$logs/arb.log" "Started HTTP" "hardhat node (Arbitrum)"
 wait_for "$logs/sol.log" '"rpc"' "svm-rpc"
 
 hh() { npx hardhat "$@" --network localhost; }
@@ -46,6 +52,22 @@ hh dev:advance --seconds 172801                 # timelock delay
 hh emission:execute --from 0 --to 0             # execute
 hh emission:plan --epochs 4
 
+arb() { npx hardhat "$@" --network localArbitrum; }
+echo "== Arbitrum: deploy licences, sale, rewards and the bridged token"
+arb deploy:arbitrum
+arb licenses:referral --account 6 --code ALICE5
+echo "== Arbitrum: an allowlisted buyer quotes, then buys 8 licences across two tiers with a referral"
+arb licenses:buy --account 2 --quantity 8 --referral ALICE5 --dry-run
+arb licenses:buy --account 2 --quantity 8 --referral ALICE5
+arb licenses:delegate --account 2 --ids 1,2,3,4,5,6,7,8 --operator signer:7
+echo "== Arbitrum: governance's reward poster posts epoch 1, the operator claims for the holder"
+arb dev:bridge-deposit --amount 1000
+epoch_file="$logs/epoch-1.json"
+npx hardhat rewards:build-epoch --epoch 1 --budget 500 --reports config/arbitrum/sample-reports.csv --out "$epoch_file"
+arb rewards:post --account 1 --epoch-file "$epoch_file"
+arb dev:advance --seconds 3601
+arb rewards:claim --account 7 --epoch-file "$epoch_file"
+
 echo "== Solana: deploy the market to the local chain"
 npx tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url "http://127.0.0.1:$sol_port"
-echo "== done: records in deployments/ethereum-localhost.json and deployments/solana-localnet.json"
+echo "== done: records in deployments/{ethereum-localhost,arbitrum-localArbitrum,solana-localnet}.json"

@@ -1,0 +1,1 @@
+export { bridgeDepositTask as default } from "./arbitrum.js";

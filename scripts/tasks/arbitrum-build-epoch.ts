@@ -1,0 +1,1 @@
+export { buildEpochTask as default } from "./arbitrum.js";

@@ -1,0 +1,1 @@
+export { buyTask as default } from "./arbitrum.js";

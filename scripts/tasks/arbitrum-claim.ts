@@ -1,0 +1,1 @@
+export { claimTask as default } from "./arbitrum.js";

@@ -1,0 +1,1 @@
+export { delegateTask as default } from "./arbitrum.js";

@@ -1,0 +1,1 @@
+export { deployTask as default } from "./arbitrum.js";

@@ -1,0 +1,1 @@
+export { postTask as default } from "./arbitrum.js";

@@ -1,0 +1,1 @@
+export { referralTask as default } from "./arbitrum.js";

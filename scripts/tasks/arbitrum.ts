@@ -1,0 +1,261 @@
+// Licence buyers', operators' and the reward poster's commands on Arbitrum (Hardhat tasks, see
+// hardhat.config.ts). All validate their inputs with zod and take --network and --dry-run.
+import { readFileSync, writeFileSync } from "node:fs";
+
+import { formatEther, parseEther } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { z } from "zod";
+
+import { writeDeployment, readDeployment } from "../../src/deployments.js";
+import {
+  allowlistProof,
+  allowlistTree,
+  Currency,
+  deployArbitrum,
+  loadLicenseConfig,
+} from "../../src/evm/arbitrum.js";
+import { buildEpoch, readReports, type EpochFile } from "../../src/evm/rewards.js";
+import {
+  CheckerNodeLicense__factory,
+  CheckerNodeSale__factory,
+  CheckerRewards__factory,
+  MockStablecoin__factory,
+} from "../../types/ethers-contracts/index.js";
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+const Record = z.object({
+  network: z.string(),
+  addresses: z.object({
+    license: address,
+    sale: address,
+    rewards: address,
+    token: address,
+    stablecoin: address,
+  }),
+  allowlist: z.array(z.object({ account: address, allowance: z.number() })),
+});
+
+async function context(hre: HardhatRuntimeEnvironment, account: string) {
+  const { ethers, networkName } = await hre.network.getOrCreate();
+  let raw: unknown;
+  try {
+    raw = readDeployment(`arbitrum-${networkName}`);
+  } catch {
+    throw new Error(
+      `no deployments/arbitrum-${networkName}.json: run 'npx hardhat deploy:arbitrum --network ${networkName}'`,
+    );
+  }
+  const record = Record.parse(raw);
+  const index = z.coerce.number().int().min(0).parse(account);
+  const signer = (await ethers.getSigners())[index];
+  if (!signer) throw new Error(`--account ${index}: no such account`);
+  return {
+    ethers,
+    record,
+    signer,
+    license: CheckerNodeLicense__factory.connect(record.addresses.license, signer),
+    sale: CheckerNodeSale__factory.connect(record.addresses.sale, signer),
+    rewards: CheckerRewards__factory.connect(record.addresses.rewards, signer),
+  };
+}
+
+export async function deployTask(
+  args: { licenses: string; dryRun: boolean },
+  hre: HardhatRuntimeEnvironment,
+) {
+  const config = loadLicenseConfig(args.licenses);
+  const { ethers, networkName } = await hre.network.getOrCreate();
+  const supply = config.sale.tiers.reduce((n, t) => n + t.quantity, 0);
+  console.log(
+    `licences ${args.licenses}: ${config.license.name}, ${config.sale.tiers.length} tiers, ${supply} for sale`,
+  );
+  if (args.dryRun) return console.log(`dry run: would deploy to ${networkName}; nothing sent`);
+  const d = await deployArbitrum(ethers, config, { log: (l) => console.log(`deployed ${l}`) });
+  const allowlist = [...d.allowlist.entries()].map(([, [account, allowance]]) => ({
+    account: account as string,
+    allowance: Number(allowance),
+  }));
+  const file = writeDeployment(`arbitrum-${networkName}`, {
+    network: networkName,
+    chainId: Number((await ethers.provider.getNetwork()).chainId),
+    addresses: d.addresses,
+    allowlist,
+    allowlistRoot: d.allowlist.root,
+    start: d.start,
+    deployedAt: new Date().toISOString(),
+  });
+  console.log(`record written to ${file}`);
+}
+
+const BuyArgs = z.object({
+  quantity: z.coerce.number().int().positive(),
+  currency: z.enum(["eth", "stable"]),
+  referral: z.string().max(31),
+  maxTotal: z.string(),
+});
+
+export async function buyTask(
+  args: {
+    quantity: string;
+    currency: string;
+    referral: string;
+    maxTotal: string;
+    account: string;
+    dryRun: boolean;
+  },
+  hre: HardhatRuntimeEnvironment,
+) {
+  const a = BuyArgs.parse(args);
+  const ctx = await context(hre, args.account);
+  const code = a.referral ? ctx.ethers.encodeBytes32String(a.referral) : ctx.ethers.ZeroHash;
+  const currency = a.currency === "eth" ? Currency.ETH : Currency.STABLE;
+  const [total, gross, discount] = await ctx.sale.quote(a.quantity, currency, code);
+  const fmt = (v: bigint) =>
+    currency === Currency.ETH ? `${formatEther(v)} ETH` : `${Number(v) / 1e6} stable`;
+  console.log(
+    `quote for ${a.quantity}: ${fmt(total)} (gross ${fmt(gross)}, referral discount ${fmt(discount)})`,
+  );
+  const maxTotal = a.maxTotal === "" ? total : BigInt(a.maxTotal);
+  const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
+  let allowance = 0n;
+  let proof: string[] = [];
+  if (now < (await ctx.sale.publicStart())) {
+    const found = allowlistProof(allowlistTree(ctx.record.allowlist), ctx.signer.address);
+    if (!found)
+      throw new Error(`${ctx.signer.address} is not on the allowlist and the public phase has not begun`);
+    ({ allowance, proof } = found);
+  }
+  if (args.dryRun) return console.log("dry run: not bought");
+  if (currency === Currency.STABLE) {
+    const stable = MockStablecoin__factory.connect(ctx.record.addresses.stablecoin, ctx.signer);
+    await (await stable.approve(ctx.record.addresses.sale, total)).wait();
+  }
+  const tx = await ctx.sale.buy(a.quantity, currency, code, maxTotal, allowance, proof, {
+    value: currency === Currency.ETH ? total : 0n,
+  });
+  const receipt = await tx.wait();
+  const event = receipt!.logs.map((l) => ctx.sale.interface.parseLog(l)).find((e) => e?.name === "Purchased");
+  const first = event!.args.firstTokenId as bigint;
+  console.log(
+    `bought licences ${first}..${first + BigInt(a.quantity) - 1n} for ${fmt(total)} in ${receipt!.hash}`,
+  );
+}
+
+export async function delegateTask(
+  args: { ids: string; operator: string; account: string; dryRun: boolean },
+  hre: HardhatRuntimeEnvironment,
+) {
+  const ids = z.array(z.coerce.bigint().positive()).min(1).parse(args.ids.split(",").filter(Boolean));
+  const ctx = await context(hre, args.account);
+  const signerRef = /^signer:(\d+)$/.exec(args.operator);
+  const operator =
+    args.operator === ""
+      ? ctx.ethers.ZeroAddress
+      : signerRef
+        ? (await ctx.ethers.getSigners())[Number(signerRef[1])].address
+        : address.parse(args.operator);
+  console.log(`${ctx.signer.address}: licences ${ids.join(",")} operated by ${operator}`);
+  if (args.dryRun) return console.log("dry run: not sent");
+  await (await ctx.license.setOperator(ids, operator)).wait();
+  console.log("done");
+}
+
+export async function buildEpochTask(args: { epoch: string; budget: string; reports: string; out: string }) {
+  const epoch = z.coerce.bigint().nonnegative().parse(args.epoch);
+  const budget = parseEther(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/)
+      .parse(args.budget),
+  );
+  const file = buildEpoch(epoch, budget, readReports(args.reports));
+  writeFileSync(args.out, JSON.stringify(file, null, 2) + "\n");
+  console.log(
+    `epoch ${epoch}: ${file.claims.length} licences, total ${formatEther(BigInt(file.total))}, root ${file.root} -> ${args.out}`,
+  );
+}
+
+function readEpochFile(path: string): EpochFile {
+  return z
+    .object({
+      epoch: z.string(),
+      root: z.string().regex(/^0x[0-9a-f]{64}$/),
+      total: z.string(),
+      claims: z.array(z.object({ tokenId: z.string(), amount: z.string(), proof: z.array(z.string()) })),
+    })
+    .parse(JSON.parse(readFileSync(path, "utf8")));
+}
+
+export async function postTask(
+  args: { epochFile: string; account: string; dryRun: boolean },
+  hre: HardhatRuntimeEnvironment,
+) {
+  const e = readEpochFile(args.epochFile);
+  const ctx = await context(hre, args.account);
+  console.log(`post epoch ${e.epoch}: root ${e.root}, total ${formatEther(BigInt(e.total))}`);
+  if (args.dryRun) return console.log("dry run: not posted");
+  await (await ctx.rewards.postEpoch(BigInt(e.epoch), e.root, BigInt(e.total))).wait();
+  const [, , opensAt] = await ctx.rewards.epochs(BigInt(e.epoch));
+  console.log(`posted; claims open at ${new Date(Number(opensAt) * 1000).toISOString()}`);
+}
+
+export async function claimTask(
+  args: { epochFile: string; account: string; dryRun: boolean },
+  hre: HardhatRuntimeEnvironment,
+) {
+  const e = readEpochFile(args.epochFile);
+  const ctx = await context(hre, args.account);
+  const me = ctx.signer.address;
+  const mine = [];
+  for (const c of e.claims) {
+    const id = BigInt(c.tokenId);
+    const [owner, operator, claimed] = await Promise.all([
+      ctx.license.ownerOf(id),
+      ctx.license.operatorOf(id),
+      ctx.rewards.isClaimed(BigInt(e.epoch), id),
+    ]);
+    if (!claimed && (owner === me || operator === me))
+      mine.push({ epoch: BigInt(e.epoch), tokenId: id, amount: BigInt(c.amount), proof: c.proof });
+  }
+  if (mine.length === 0) throw new Error(`nothing to claim for ${me} in epoch ${e.epoch}`);
+  const sum = mine.reduce((s, c) => s + c.amount, 0n);
+  console.log(`${me} claims ${mine.length} licences, ${formatEther(sum)} tokens (paid to the holders)`);
+  if (args.dryRun) return console.log("dry run: not claimed");
+  const receipt = await (await ctx.rewards.claim(mine)).wait();
+  console.log(`claimed in ${receipt!.hash}`);
+}
+
+export async function referralTask(
+  args: { code: string; account: string; dryRun: boolean },
+  hre: HardhatRuntimeEnvironment,
+) {
+  const code = z.string().min(1).max(31).parse(args.code);
+  const ctx = await context(hre, args.account);
+  console.log(`${ctx.signer.address} registers referral code ${code}`);
+  if (args.dryRun) return console.log("dry run: not sent");
+  await (await ctx.sale.registerReferralCode(ctx.ethers.encodeBytes32String(code))).wait();
+  console.log("registered");
+}
+
+const LOCAL_ARBITRUM = 412346n;
+
+/** Local only: plays the L2 gateway and mints bridged tokens to the rewards contract. */
+export async function bridgeDepositTask(
+  args: { amount: string; gatewayAccount: string },
+  hre: HardhatRuntimeEnvironment,
+) {
+  const ctx = await context(hre, args.gatewayAccount);
+  const { chainId } = await ctx.ethers.provider.getNetwork();
+  if (chainId !== LOCAL_ARBITRUM)
+    throw new Error(`dev:bridge-deposit only runs on the local Arbitrum chain (${LOCAL_ARBITRUM})`);
+  const amount = parseEther(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/)
+      .parse(args.amount),
+  );
+  const { L2ComputeToken__factory } = await import("../../types/ethers-contracts/index.js");
+  const token = L2ComputeToken__factory.connect(ctx.record.addresses.token, ctx.signer);
+  await (await token.bridgeMint(ctx.record.addresses.rewards, amount)).wait();
+  console.log(`bridged ${formatEther(amount)} tokens to the rewards contract`);
+}
