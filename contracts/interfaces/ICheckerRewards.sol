@@ -31,7 +31,12 @@ interface ICheckerRewards {
     error RewardsInvalidRoot();
 
     event EpochPosted(uint256 indexed epoch, bytes32 root, uint256 total, uint256 opensAt);
-    event RewardClaimed(uint256 indexed epoch, uint256 indexed tokenId, address indexed holder, uint256 amount);
+    event RewardClaimed(
+        uint256 indexed epoch,
+        uint256 indexed tokenId,
+        address indexed holder,
+        uint256 amount
+    );
 
     /// @notice Posts (or, before it opens, replaces) `epoch`'s root. REWARD_ROLE.
     function postEpoch(uint256 epoch, bytes32 root, uint256 total) external;

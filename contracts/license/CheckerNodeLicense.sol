@@ -37,7 +37,8 @@ contract CheckerNodeLicense is ICheckerNodeLicense, ERC721A, ERC2981, AccessCont
         address royaltyReceiver,
         uint96 royaltyBps
     ) ERC721A(name_, symbol_) {
-        if (transferUnlockTime_ > unlockCeiling_) revert LicenseUnlockTooLate(transferUnlockTime_, unlockCeiling_);
+        if (transferUnlockTime_ > unlockCeiling_)
+            revert LicenseUnlockTooLate(transferUnlockTime_, unlockCeiling_);
         if (royaltyBps > MAX_ROYALTY_BPS) revert LicenseRoyaltyTooHigh(royaltyBps);
         maxSupply = maxSupply_;
         unlockCeiling = unlockCeiling_;
@@ -131,7 +132,9 @@ contract CheckerNodeLicense is ICheckerNodeLicense, ERC721A, ERC2981, AccessCont
     function supportsInterface(
         bytes4 interfaceId
     ) public view override(ERC721A, ERC2981, AccessControl) returns (bool) {
-        return ERC721A.supportsInterface(interfaceId) || ERC2981.supportsInterface(interfaceId) ||
+        return
+            ERC721A.supportsInterface(interfaceId) ||
+            ERC2981.supportsInterface(interfaceId) ||
             AccessControl.supportsInterface(interfaceId);
     }
 
@@ -142,15 +145,25 @@ contract CheckerNodeLicense is ICheckerNodeLicense, ERC721A, ERC2981, AccessCont
     }
 
     /// @dev Mints carry the tier being minted; transfers and burns keep the tier.
-    function _extraData(address from, address, uint24 previousExtraData) internal view override returns (uint24) {
+    function _extraData(
+        address from,
+        address,
+        uint24 previousExtraData
+    ) internal view override returns (uint24) {
         return from == address(0) ? _mintingTier : previousExtraData;
     }
 
     /// @dev Transfers (not mints, not burns) are locked until `transferUnlockTime`; a licence
     ///      that moves or burns loses its operator.
-    function _beforeTokenTransfers(address from, address to, uint256 startTokenId, uint256) internal override {
+    function _beforeTokenTransfers(
+        address from,
+        address to,
+        uint256 startTokenId,
+        uint256
+    ) internal override {
         if (from == address(0)) return;
-        if (to != address(0) && block.timestamp < transferUnlockTime) revert LicenseTransferLocked(transferUnlockTime);
+        if (to != address(0) && block.timestamp < transferUnlockTime)
+            revert LicenseTransferLocked(transferUnlockTime);
         // transfers and burns move one token at a time in ERC721A
         if (_operators[startTokenId] != address(0)) {
             delete _operators[startTokenId];

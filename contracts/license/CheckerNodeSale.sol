@@ -48,6 +48,8 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
     uint256 public proceedsWei;
     uint256 public proceedsStable;
 
+    // Constructor-only (memory): its layout has no storage cost.
+    // solhint-disable-next-line gas-struct-packing
     struct Config {
         ICheckerNodeLicense license;
         IERC20 stable;
@@ -87,8 +89,12 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
         uint256 total;
         for (uint256 i = 0; i < tiers_.length; ++i) {
             // prices never fall from one tier to the next
-            if (tiers_[i].quantity == 0 || (i > 0 && (tiers_[i].priceWei < tiers_[i - 1].priceWei || tiers_[i].priceStable < tiers_[i - 1].priceStable)))
-                revert SaleInvalidConfig();
+            if (
+                tiers_[i].quantity == 0 ||
+                (i > 0 &&
+                    (tiers_[i].priceWei < tiers_[i - 1].priceWei ||
+                        tiers_[i].priceStable < tiers_[i - 1].priceStable))
+            ) revert SaleInvalidConfig();
             total += tiers_[i].quantity;
             _tiers.push(tiers_[i]);
         }
@@ -184,7 +190,8 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
                 revert SaleAllowlistProofInvalid(msg.sender, allowance);
             }
             uint256 used = allowlistMinted[msg.sender];
-            if (used + quantity > allowance) revert SaleAllowanceExceeded(msg.sender, quantity, allowance - used);
+            if (used + quantity > allowance)
+                revert SaleAllowanceExceeded(msg.sender, quantity, allowance - used);
             allowlistMinted[msg.sender] = used + quantity;
         } else {
             uint256 used = publicMinted[msg.sender];
@@ -196,7 +203,11 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
     }
 
     /// @dev Mints licences `[position, position + quantity)` of the sale, one call per tier crossed.
-    function _mintAcrossTiers(address to, uint256 position, uint256 quantity) private returns (uint256 firstTokenId) {
+    function _mintAcrossTiers(
+        address to,
+        uint256 position,
+        uint256 quantity
+    ) private returns (uint256 firstTokenId) {
         uint256 tierEnd;
         bool first = true;
         for (uint256 t = 0; quantity > 0; ++t) {

@@ -8,6 +8,8 @@ import {ICheckerNodeSale} from "../interfaces/ICheckerNodeSale.sol";
 /// @dev Test-only adversarial licence buyer. Modes: 0 accepts, 1 rejects every licence,
 ///      2 re-enters `buy` from `onERC721Received`, 3 re-enters `refund` from its ETH receive.
 contract AdversarialReceiver is IERC721Receiver {
+    error NoLicencesPlease();
+
     ICheckerNodeSale public immutable sale;
     uint8 public mode;
     uint256[] internal _refundIds;
@@ -21,7 +23,15 @@ contract AdversarialReceiver is IERC721Receiver {
     }
 
     function buy(uint256 quantity, uint256 maxTotal) external payable returns (uint256) {
-        return sale.buy{value: msg.value}(quantity, ICheckerNodeSale.Currency.ETH, bytes32(0), maxTotal, 0, new bytes32[](0));
+        return
+            sale.buy{value: msg.value}(
+                quantity,
+                ICheckerNodeSale.Currency.ETH,
+                bytes32(0),
+                maxTotal,
+                0,
+                new bytes32[](0)
+            );
     }
 
     function refund(uint256[] calldata ids) external {
@@ -30,9 +40,16 @@ contract AdversarialReceiver is IERC721Receiver {
     }
 
     function onERC721Received(address, address, uint256, bytes calldata) external returns (bytes4) {
-        if (mode == 1) revert("no licences please");
+        if (mode == 1) revert NoLicencesPlease();
         if (mode == 2) {
-            sale.buy{value: 0}(1, ICheckerNodeSale.Currency.ETH, bytes32(0), type(uint256).max, 0, new bytes32[](0));
+            sale.buy{value: 0}(
+                1,
+                ICheckerNodeSale.Currency.ETH,
+                bytes32(0),
+                type(uint256).max,
+                0,
+                new bytes32[](0)
+            );
         }
         return IERC721Receiver.onERC721Received.selector;
     }

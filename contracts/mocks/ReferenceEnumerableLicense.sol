@@ -14,7 +14,8 @@ contract ReferenceEnumerableLicense is ERC721Enumerable {
 
     function buy(uint256 quantity, uint24 tier) external payable {
         for (uint256 i = 0; i < quantity; ++i) {
-            uint256 id = nextId++;
+            uint256 id = nextId;
+            ++nextId;
             tierOf[id] = tier;
             _safeMint(msg.sender, id);
         }

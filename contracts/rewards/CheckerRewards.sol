@@ -35,7 +35,13 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
     uint256 public totalPosted;
     uint256 public totalClaimed;
 
-    constructor(IERC20 token_, ICheckerNodeLicense license_, uint256 maxEpochRewards_, uint64 claimDelay_, address admin) {
+    constructor(
+        IERC20 token_,
+        ICheckerNodeLicense license_,
+        uint256 maxEpochRewards_,
+        uint64 claimDelay_,
+        address admin
+    ) {
         token = token_;
         license = license_;
         maxEpochRewards = maxEpochRewards_;
@@ -49,7 +55,8 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
         if (root == bytes32(0)) revert RewardsInvalidRoot();
         if (total > maxEpochRewards) revert RewardsEpochTotalTooHigh(total, maxEpochRewards);
         Epoch storage e = epochs[epoch];
-        if (e.root != bytes32(0) && block.timestamp >= e.opensAt) revert RewardsEpochAlreadyOpen(epoch, e.opensAt);
+        if (e.root != bytes32(0) && block.timestamp >= e.opensAt)
+            revert RewardsEpochAlreadyOpen(epoch, e.opensAt);
         uint256 posted = totalPosted - e.total + total;
         // every posted reward is backed by tokens held here
         uint256 available = token.balanceOf(address(this)) + totalClaimed;
@@ -65,7 +72,8 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
         for (uint256 i = 0; i < claims.length; ++i) {
             Claim calldata c = claims[i];
             Epoch memory e = epochs[c.epoch];
-            if (e.root == bytes32(0) || block.timestamp < e.opensAt) revert RewardsEpochNotOpen(c.epoch, e.opensAt);
+            if (e.root == bytes32(0) || block.timestamp < e.opensAt)
+                revert RewardsEpochNotOpen(c.epoch, e.opensAt);
             if (_claimed[c.epoch].get(c.tokenId)) revert RewardsAlreadyClaimed(c.epoch, c.tokenId);
             bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(c.tokenId, c.amount))));
             if (!MerkleProof.verifyCalldata(c.proof, e.root, leaf)) {

@@ -194,7 +194,10 @@ describe("CheckerNodeSale", () => {
       const receiver = await ethers.deployContract("AdversarialReceiver", [await d.sale.getAddress()]);
       await receiver.setMode(1);
       const [total] = await d.sale.quote(1n, Currency.ETH, NO_CODE);
-      await expect(receiver.buy(1n, total, { value: total })).to.be.revertedWith("no licences please");
+      await expect(receiver.buy(1n, total, { value: total })).to.be.revertedWithCustomError(
+        receiver,
+        "NoLicencesPlease",
+      );
       expect(await d.sale.sold()).to.equal(0n);
     });
 
