@@ -4,7 +4,7 @@ import path from "node:path";
 
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
-import { deployArbitrum, loadLicenseConfig } from "../../src/evm/arbitrum.js";
+import { Currency, deployArbitrum, loadLicenseConfig } from "../../src/evm/arbitrum.js";
 import { deployEthereum } from "../../src/evm/ethereum.js";
 import { loadTokenomics } from "../../src/evm/tokenomics.js";
 
@@ -28,4 +28,15 @@ export async function deployArbitrumFromConfig(ethers: HardhatEthers) {
   const deployment = await deployArbitrum(ethers, config);
   const signers = await ethers.getSigners();
   return { config, signers, ...deployment };
+}
+
+/** Public-phase ETH purchase of `quantity` licences at the quoted price. */
+export async function buyLicences(
+  d: Awaited<ReturnType<typeof deployArbitrumFromConfig>>,
+  buyer: Awaited<ReturnType<typeof deployArbitrumFromConfig>>["signers"][number],
+  quantity: bigint,
+) {
+  const none = "0x" + "00".repeat(32);
+  const [total] = await d.sale.quote(quantity, Currency.ETH, none);
+  await d.sale.connect(buyer).buy(quantity, Currency.ETH, none, total, 0n, [], { value: total });
 }

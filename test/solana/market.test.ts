@@ -13,6 +13,7 @@ import {
   ignitionVaultAddress,
   initIgnitionVault,
   initializeMarket,
+  type InitializeMarketParams,
   marketAddress,
   marketProgram,
   MAX_FEE_BPS,
@@ -54,6 +55,21 @@ describe("compute-market on the local SVM", () => {
     await chain?.stop();
   });
 
+  /** A funded creator, its client, and initialize params (feeBps 100, no discount) with `overrides`. */
+  async function freshMarket(overrides: Partial<InitializeMarketParams> = {}) {
+    const creator = await funded(connection);
+    const program = marketProgram(connection, new Wallet(creator));
+    const params: InitializeMarketParams = {
+      stableMint,
+      tokenMint,
+      treasury: PublicKey.unique(),
+      feeBps: 100,
+      tokenDiscountBps: 0,
+      ...overrides,
+    };
+    return { creator, program, params };
+  }
+
   it("serves the program that the IDL names", async () => {
     assert.equal(chain.programId, PROGRAM_ID.toBase58());
     const info = await connection.getAccountInfo(PROGRAM_ID);
@@ -84,45 +100,18 @@ describe("compute-market on the local SVM", () => {
   });
 
   it("error: fee bps above 10000", async () => {
-    const program = marketProgram(connection, new Wallet(await funded(connection)));
-    await expectProgramError(
-      initializeMarket(program, {
-        stableMint,
-        tokenMint,
-        treasury: PublicKey.unique(),
-        feeBps: 10_001,
-        tokenDiscountBps: 0,
-      }),
-      "BpsOutOfRange",
-    );
+    const { program, params } = await freshMarket({ feeBps: 10_001 });
+    await expectProgramError(initializeMarket(program, params), "BpsOutOfRange");
   });
 
   it("error: token discount bps above 10000", async () => {
-    const program = marketProgram(connection, new Wallet(await funded(connection)));
-    await expectProgramError(
-      initializeMarket(program, {
-        stableMint,
-        tokenMint,
-        treasury: PublicKey.unique(),
-        feeBps: 100,
-        tokenDiscountBps: 10_001,
-      }),
-      "BpsOutOfRange",
-    );
+    const { program, params } = await freshMarket({ tokenDiscountBps: 10_001 });
+    await expectProgramError(initializeMarket(program, params), "BpsOutOfRange");
   });
 
   it("error: fee above the protocol maximum", async () => {
-    const program = marketProgram(connection, new Wallet(await funded(connection)));
-    await expectProgramError(
-      initializeMarket(program, {
-        stableMint,
-        tokenMint,
-        treasury: PublicKey.unique(),
-        feeBps: MAX_FEE_BPS + 1,
-        tokenDiscountBps: 0,
-      }),
-      "FeeTooHigh",
-    );
+    const { program, params } = await freshMarket({ feeBps: MAX_FEE_BPS + 1 });
+    await expectProgramError(initializeMarket(program, params), "FeeTooHigh");
   });
 
   it("error: a Token-2022 mint is refused", async () => {
@@ -136,28 +125,13 @@ describe("compute-market on the local SVM", () => {
       undefined,
       TOKEN_2022_PROGRAM_ID,
     );
-    const program = marketProgram(connection, new Wallet(await funded(connection)));
-    await expectProgramError(
-      initializeMarket(program, {
-        stableMint: t22,
-        tokenMint,
-        treasury: PublicKey.unique(),
-        feeBps: 100,
-        tokenDiscountBps: 0,
-      }),
-      "AccountOwnedByWrongProgram",
-    );
+    const { program, params } = await freshMarket({ stableMint: t22 });
+    await expectProgramError(initializeMarket(program, params), "AccountOwnedByWrongProgram");
   });
 
   it("error: update_config signed by someone other than the authority", async () => {
-    const creator = await funded(connection);
-    const { market } = await initializeMarket(marketProgram(connection, new Wallet(creator)), {
-      stableMint,
-      tokenMint,
-      treasury: PublicKey.unique(),
-      feeBps: 100,
-      tokenDiscountBps: 0,
-    });
+    const { program, params } = await freshMarket();
+    const { market } = await initializeMarket(program, params);
     const intruder = marketProgram(connection, new Wallet(await funded(connection)));
     await expectProgramError(
       intruder.methods
@@ -171,15 +145,8 @@ describe("compute-market on the local SVM", () => {
   });
 
   it("creates the ignition vault and moves tokens into it through SPL Token (CPI)", async () => {
-    const creator = await funded(connection);
-    const program = marketProgram(connection, new Wallet(creator));
-    const { market } = await initializeMarket(program, {
-      stableMint,
-      tokenMint,
-      treasury: PublicKey.unique(),
-      feeBps: 100,
-      tokenDiscountBps: 0,
-    });
+    const { program, params } = await freshMarket();
+    const { market } = await initializeMarket(program, params);
     const { vault } = await initIgnitionVault(program, market);
     assert.ok(vault.equals(ignitionVaultAddress(market)));
     const created = await getAccount(connection, vault);
@@ -209,15 +176,8 @@ describe("compute-market on the local SVM", () => {
   });
 
   it("error: funding is refused while the market is paused", async () => {
-    const creator = await funded(connection);
-    const program = marketProgram(connection, new Wallet(creator));
-    const { market } = await initializeMarket(program, {
-      stableMint,
-      tokenMint,
-      treasury: PublicKey.unique(),
-      feeBps: 100,
-      tokenDiscountBps: 0,
-    });
+    const { creator, program, params } = await freshMarket();
+    const { market } = await initializeMarket(program, params);
     await initIgnitionVault(program, market);
     await program.methods
       .updateConfig({ treasury: null, feeBps: null, tokenDiscountBps: null, paused: true })

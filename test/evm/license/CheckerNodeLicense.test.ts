@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { Currency } from "../../../src/evm/arbitrum.js";
-import { deployArbitrumFromConfig } from "../fixtures.js";
+import { buyLicences, deployArbitrumFromConfig } from "../fixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -12,13 +11,8 @@ async function minted() {
   const d = await deployArbitrumFromConfig(ethers);
   await time.increaseTo(d.start + d.config.sale.publicStartSeconds);
   const [holder, other] = [d.signers[8], d.signers[9]];
-  for (const [who, n] of [
-    [holder, 3n],
-    [other, 1n],
-  ] as const) {
-    const [total] = await d.sale.quote(n, Currency.ETH, ethers.ZeroHash);
-    await d.sale.connect(who).buy(n, Currency.ETH, ethers.ZeroHash, total, 0n, [], { value: total });
-  }
+  await buyLicences(d, holder, 3n);
+  await buyLicences(d, other, 1n);
   return { ...d, holder, other, operator: d.signers[7] };
 }
 

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { parseEther } from "ethers";
 import { network } from "hardhat";
 
-import { Currency, rewardsTree } from "../../../src/evm/arbitrum.js";
-import { deployArbitrumFromConfig } from "../fixtures.js";
+import { rewardsTree } from "../../../src/evm/arbitrum.js";
+import { buyLicences, deployArbitrumFromConfig } from "../fixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -21,13 +21,8 @@ async function posted() {
     d.signers[1],
     d.signers[9],
   ];
-  for (const [who, n] of [
-    [holder, 2n],
-    [other, 1n],
-  ] as const) {
-    const [total] = await d.sale.quote(n, Currency.ETH, ethers.ZeroHash);
-    await d.sale.connect(who).buy(n, Currency.ETH, ethers.ZeroHash, total, 0n, [], { value: total });
-  }
+  await buyLicences(d, holder, 2n);
+  await buyLicences(d, other, 1n);
   // the emission sink's tokens arrive over the bridge
   await d.token.connect(gateway).bridgeMint(await d.rewards.getAddress(), R("1000"));
   const epoch1 = rewardsTree([
