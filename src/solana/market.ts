@@ -46,13 +46,27 @@ export interface InitializeMarketParams {
   treasury: PublicKey;
   feeBps: number;
   tokenDiscountBps: number;
+  /** Sets the token price (default: the creator). */
+  priceAuthority?: PublicKey;
+  /** Seconds; defaults: price valid 1 h, supplier must start within 1 h, disputes within 1 day. */
+  maxPriceStaleness?: number;
+  startTimeout?: number;
+  disputeWindow?: number;
 }
 
 /** Creates the market of the provider's wallet; returns its address and the signature. */
 export async function initializeMarket(program: Program<ComputeMarket>, p: InitializeMarketParams) {
   const creator = program.provider.publicKey!;
   const signature = await program.methods
-    .initialize({ treasury: p.treasury, feeBps: p.feeBps, tokenDiscountBps: p.tokenDiscountBps })
+    .initialize({
+      treasury: p.treasury,
+      feeBps: p.feeBps,
+      tokenDiscountBps: p.tokenDiscountBps,
+      priceAuthority: p.priceAuthority ?? creator,
+      maxPriceStaleness: new BN(p.maxPriceStaleness ?? 3_600),
+      startTimeout: new BN(p.startTimeout ?? 3_600),
+      disputeWindow: new BN(p.disputeWindow ?? 86_400),
+    })
     .accounts({ creator, stableMint: p.stableMint, tokenMint: p.tokenMint })
     .rpc();
   return { market: marketAddress(creator, program.programId), signature };

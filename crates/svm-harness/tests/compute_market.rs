@@ -1,122 +1,17 @@
 //! compute-market on agave's runtime: the program runs natively, SPL Token runs as SBF.
 
+mod common;
+
 use anchor_lang::{
-    prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, InstructionData,
-    ToAccountMetas,
+    prelude::Pubkey, solana_program::instruction::Instruction, InstructionData, ToAccountMetas,
 };
+use common::*;
 use compute_market::{
-    accounts as acc,
-    constants::*,
-    errors::MarketError,
-    instruction as ix,
-    instructions::{InitializeArgs, UpdateConfigArgs},
-    state::MarketConfig,
+    accounts as acc, constants::*, errors::MarketError, instruction as ix,
+    instructions::UpdateConfigArgs,
 };
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-use svm_harness::{
-    solana_program_test::{BanksClientError, ProgramTestContext},
-    Chain,
-};
-
-const DECIMALS: u8 = 6;
-
-struct Setup {
-    chain: Chain,
-    creator: Keypair,
-    market: Pubkey,
-    stable_mint: Pubkey,
-    token_mint: Pubkey,
-    mint_authority: Keypair,
-}
-
-fn market_pda(creator: &Pubkey) -> Pubkey {
-    Pubkey::find_program_address(&[MARKET_SEED, creator.as_ref()], &compute_market::ID).0
-}
-
-fn vault_pda(market: &Pubkey) -> Pubkey {
-    Pubkey::find_program_address(&[IGNITION_VAULT_SEED, market.as_ref()], &compute_market::ID).0
-}
-
-fn initialize_ix(
-    creator: &Pubkey,
-    stable: &Pubkey,
-    token: &Pubkey,
-    args: InitializeArgs,
-) -> Instruction {
-    Instruction {
-        program_id: compute_market::ID,
-        accounts: acc::Initialize {
-            creator: *creator,
-            market: market_pda(creator),
-            stable_mint: *stable,
-            token_mint: *token,
-            system_program: anchor_lang::system_program::ID,
-        }
-        .to_account_metas(None),
-        data: ix::Initialize { args }.data(),
-    }
-}
-
-fn default_args(treasury: Pubkey) -> InitializeArgs {
-    InitializeArgs {
-        treasury,
-        fee_bps: 500,
-        token_discount_bps: 2_500,
-    }
-}
-
-async fn setup() -> Setup {
-    let mut chain = Chain::start().await;
-    let creator = Keypair::new();
-    chain.airdrop(&creator.pubkey(), 10_000_000_000).await;
-    let mint_authority = Keypair::new();
-    let stable_mint = chain.create_mint(&mint_authority.pubkey(), DECIMALS).await;
-    let token_mint = chain.create_mint(&mint_authority.pubkey(), 9).await;
-    Setup {
-        market: market_pda(&creator.pubkey()),
-        chain,
-        creator,
-        stable_mint,
-        token_mint,
-        mint_authority,
-    }
-}
-
-async fn initialized() -> Setup {
-    let mut s = setup().await;
-    let treasury = Pubkey::new_unique();
-    let ix = initialize_ix(
-        &s.creator.pubkey(),
-        &s.stable_mint,
-        &s.token_mint,
-        default_args(treasury),
-    );
-    s.chain
-        .send(&[ix], &[&s.creator])
-        .await
-        .expect("initialize");
-    s
-}
-
-async fn market_state(ctx: &mut ProgramTestContext, market: Pubkey) -> MarketConfig {
-    let account = ctx
-        .banks_client
-        .get_account(market)
-        .await
-        .unwrap()
-        .expect("market exists");
-    MarketConfig::try_deserialize(&mut account.data.as_slice()).unwrap()
-}
-
-fn anchor_code(err: BanksClientError) -> u32 {
-    svm_harness::custom_error_code(&err)
-        .unwrap_or_else(|| panic!("not a custom program error: {err:?}"))
-}
-
-fn code(e: MarketError) -> u32 {
-    anchor_lang::error::ERROR_CODE_OFFSET + e as u32
-}
 
 #[tokio::test]
 async fn initialize_stores_the_config() {

@@ -18,4 +18,36 @@ pub enum MarketError {
     InvalidTreasury,
     #[msg("Unexpected remaining accounts were passed")]
     UnexpectedRemainingAccounts,
+    #[msg("GPU model name is empty or too long")]
+    InvalidGpuModel,
+    #[msg("GPU count and hourly price must be greater than zero")]
+    InvalidOffer,
+    #[msg("The supplier is not accepting rentals")]
+    SupplierInactive,
+    #[msg("Rental hours must be between 1 and MAX_RENTAL_HOURS")]
+    InvalidHours,
+    #[msg("The payment mint is not accepted by this market")]
+    MintNotAccepted,
+    #[msg("The token price has not been set or is older than the allowed staleness")]
+    StalePrice,
+    #[msg("The amount to pay exceeds the customer's maximum")]
+    SlippageExceeded,
+    #[msg("The rental is not in the state this instruction needs")]
+    InvalidRentalState,
+    #[msg("The supplier did not start in time: the rental can only be reclaimed")]
+    StartTimeoutPassed,
+    #[msg("The start timeout has not passed yet")]
+    StartTimeoutNotReached,
+    #[msg("Delivered hours exceed the hours bought")]
+    InvalidDeliveredHours,
+    #[msg("Only the market authority may settle before the dispute window closes, or a disputed rental")]
+    SettlementNotAllowed,
+    #[msg("The dispute window is closed")]
+    DisputeWindowClosed,
+    #[msg("A configured window is out of bounds")]
+    InvalidWindow,
+    #[msg("The token price must be greater than zero")]
+    InvalidPrice,
+    #[msg("Only the rental's customer may do this")]
+    NotCustomer,
 }

@@ -33,3 +33,76 @@ pub struct IgnitionFunded {
     pub amount: u64,
     pub total_funded: u64,
 }
+
+#[event]
+pub struct SupplierRegistered {
+    pub market: Pubkey,
+    pub supplier: Pubkey,
+    pub owner: Pubkey,
+    pub gpu_model: String,
+    pub gpu_count: u16,
+    pub hourly_price: u64,
+}
+
+#[event]
+pub struct OfferUpdated {
+    pub supplier: Pubkey,
+    pub gpu_count: u16,
+    pub hourly_price: u64,
+    pub active: bool,
+}
+
+#[event]
+pub struct TokenPriceSet {
+    pub market: Pubkey,
+    pub token_price: u64,
+    pub updated_at: i64,
+}
+
+#[event]
+pub struct EscrowVaultCreated {
+    pub market: Pubkey,
+    pub mint: Pubkey,
+    pub vault: Pubkey,
+}
+
+#[event]
+pub struct RentalCreated {
+    pub rental: Pubkey,
+    pub customer: Pubkey,
+    pub supplier: Pubkey,
+    pub hours: u32,
+    pub payment_mint: Pubkey,
+    pub price: u64,
+    pub fee: u64,
+}
+
+#[event]
+pub struct RentalStarted {
+    pub rental: Pubkey,
+    pub started_at: i64,
+    pub ends_at: i64,
+}
+
+#[event]
+pub struct RentalDisputed {
+    pub rental: Pubkey,
+    pub customer: Pubkey,
+}
+
+#[event]
+pub struct RentalSettled {
+    pub rental: Pubkey,
+    pub delivered_hours: u32,
+    pub to_supplier: u64,
+    pub fee: u64,
+    pub refund: u64,
+}
+
+#[event]
+pub struct RentalRefunded {
+    pub rental: Pubkey,
+    pub customer: Pubkey,
+    pub amount: u64,
+    pub reclaimed: bool,
+}

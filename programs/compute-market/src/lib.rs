@@ -42,4 +42,68 @@ pub mod compute_market {
     pub fn fund_ignition(ctx: Context<FundIgnition>, amount: u64) -> Result<()> {
         instructions::ignition::fund_ignition::handler(ctx, amount)
     }
+
+    /// Creates the escrow vault of one accepted mint (market authority).
+    pub fn init_escrow_vault(ctx: Context<InitEscrowVault>) -> Result<()> {
+        instructions::admin::init_escrow_vault::handler(ctx)
+    }
+
+    /// Sets the market token's price in stablecoin base units per whole token (price authority).
+    pub fn set_token_price(ctx: Context<SetTokenPrice>, token_price: u64) -> Result<()> {
+        instructions::admin::set_token_price::handler(ctx, token_price)
+    }
+
+    /// Lists a GPU offer on the market.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn register_supplier(ctx: Context<RegisterSupplier>, args: OfferArgs) -> Result<()> {
+        instructions::supplier::register_supplier::handler(ctx, args)
+    }
+
+    /// Changes an offer's GPU count, hourly price or availability (open rentals keep their terms).
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn update_offer(ctx: Context<UpdateOffer>, args: UpdateOfferArgs) -> Result<()> {
+        instructions::supplier::update_offer::handler(ctx, args)
+    }
+
+    /// Stops new rentals of an offer; open ones run to their end.
+    pub fn deactivate_supplier(ctx: Context<UpdateOffer>) -> Result<()> {
+        let args = UpdateOfferArgs {
+            active: Some(false),
+            ..Default::default()
+        };
+        instructions::supplier::update_offer::handler(ctx, args)
+    }
+
+    /// Pays price x hours + fee into escrow, in the stablecoin or (at a fee discount) the token.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn create_rental(ctx: Context<CreateRental>, args: CreateRentalArgs) -> Result<()> {
+        instructions::escrow::create_rental::handler(ctx, args)
+    }
+
+    /// The supplier accepts the rental and starts the clock (within the start timeout).
+    #[access_control(ctx.accounts.validate())]
+    pub fn start_rental(ctx: Context<StartRental>) -> Result<()> {
+        instructions::escrow::start_rental::handler(ctx)
+    }
+
+    /// Pays the supplier for delivered hours, the fee to the treasury, the rest back to the
+    /// customer, and closes the rental.
+    pub fn settle_rental(ctx: Context<SettleRental>, delivered_hours: u32) -> Result<()> {
+        instructions::escrow::settle_rental::handler(ctx, delivered_hours)
+    }
+
+    /// The customer cancels a rental that has not started: full refund.
+    pub fn cancel_rental(ctx: Context<RefundRental>) -> Result<()> {
+        instructions::escrow::cancel_rental::cancel_handler(ctx)
+    }
+
+    /// Anyone returns a rental the supplier never started, once the start timeout has passed.
+    pub fn reclaim_expired(ctx: Context<RefundRental>) -> Result<()> {
+        instructions::escrow::cancel_rental::reclaim_handler(ctx)
+    }
+
+    /// The customer disputes a running or just-ended rental; the authority then settles it.
+    pub fn dispute_rental(ctx: Context<DisputeRental>) -> Result<()> {
+        instructions::escrow::dispute_rental::handler(ctx)
+    }
 }

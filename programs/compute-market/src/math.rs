@@ -41,6 +41,29 @@ impl Bps {
     }
 }
 
+/// Market-token base units worth `stable_amount` stablecoin base units, at `token_price`
+/// stablecoin base units per whole token, rounded up (the payer never pays less than the price).
+pub fn stable_to_token(stable_amount: u64, token_price: u64, token_decimals: u8) -> Result<u64> {
+    require!(token_price > 0, MarketError::InvalidPrice);
+    let scale = 10u128
+        .checked_pow(token_decimals as u32)
+        .ok_or(MarketError::MathOverflow)?;
+    let numerator = (stable_amount as u128)
+        .checked_mul(scale)
+        .ok_or(MarketError::MathOverflow)?;
+    u64::try_from(numerator.div_ceil(token_price as u128))
+        .map_err(|_| error!(MarketError::MathOverflow))
+}
+
+/// `amount * part / whole`, rounded down (what is paid out for a partial delivery).
+pub fn pro_rata_floor(amount: u64, part: u32, whole: u32) -> Result<u64> {
+    require!(
+        whole > 0 && part <= whole,
+        MarketError::InvalidDeliveredHours
+    );
+    Ok(((amount as u128) * (part as u128) / (whole as u128)) as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +85,26 @@ mod tests {
             assert!((floor as u128) * 10_000 <= exact);
             assert!((ceil as u128) * 10_000 >= exact);
         }
+    }
+
+    #[test]
+    fn stable_to_token_rounds_up() {
+        // 1 token = 2.5 USDC (6 decimals) and the token has 9 decimals
+        assert_eq!(
+            stable_to_token(2_500_000, 2_500_000, 9).unwrap(),
+            1_000_000_000
+        );
+        assert_eq!(stable_to_token(1, 2_500_000, 9).unwrap(), 400);
+        assert_eq!(stable_to_token(1, 3, 0).unwrap(), 1);
+        assert!(stable_to_token(1, 0, 9).is_err());
+    }
+
+    #[test]
+    fn pro_rata_never_exceeds_the_amount() {
+        assert_eq!(pro_rata_floor(100, 1, 3).unwrap(), 33);
+        assert_eq!(pro_rata_floor(100, 3, 3).unwrap(), 100);
+        assert_eq!(pro_rata_floor(u64::MAX, 7, 7).unwrap(), u64::MAX);
+        assert!(pro_rata_floor(100, 4, 3).is_err());
     }
 
     #[test]

@@ -13,6 +13,424 @@ export type ComputeMarket = {
   },
   "instructions": [
     {
+      "name": "cancelRental",
+      "docs": [
+        "The customer cancels a rental that has not started: full refund."
+      ],
+      "discriminator": [
+        97,
+        204,
+        63,
+        8,
+        84,
+        34,
+        28,
+        43
+      ],
+      "accounts": [
+        {
+          "name": "caller",
+          "docs": [
+            "The customer for `cancel_rental`; anyone for `reclaim_expired`."
+          ],
+          "signer": true
+        },
+        {
+          "name": "market",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          },
+          "relations": [
+            "rental"
+          ]
+        },
+        {
+          "name": "supplier",
+          "docs": [
+            "The rented offer (its open-rental count drops)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "rental",
+          "docs": [
+            "The rental; closed, its rent returned to the customer."
+          ],
+          "writable": true
+        },
+        {
+          "name": "customer",
+          "writable": true,
+          "relations": [
+            "rental"
+          ]
+        },
+        {
+          "name": "paymentMint",
+          "relations": [
+            "rental"
+          ]
+        },
+        {
+          "name": "customerTokenAccount",
+          "docs": [
+            "Where the refund goes: the customer's account in the payment mint."
+          ],
+          "writable": true
+        },
+        {
+          "name": "escrowVault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  115,
+                  99,
+                  114,
+                  111,
+                  119,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "paymentMint"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "createRental",
+      "docs": [
+        "Pays price x hours + fee into escrow, in the stablecoin or (at a fee discount) the token."
+      ],
+      "discriminator": [
+        130,
+        240,
+        153,
+        29,
+        243,
+        149,
+        80,
+        243
+      ],
+      "accounts": [
+        {
+          "name": "customer",
+          "docs": [
+            "The customer: pays the escrow and the rental account's rent."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "market",
+          "docs": [
+            "The market."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          },
+          "relations": [
+            "supplier"
+          ]
+        },
+        {
+          "name": "supplier",
+          "docs": [
+            "The offer being rented, on this market."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  112,
+                  112,
+                  108,
+                  105,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "supplier.owner",
+                "account": "supplier"
+              }
+            ]
+          }
+        },
+        {
+          "name": "rental",
+          "docs": [
+            "The new rental, `[RENTAL_SEED, market, customer, rental_id]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  110,
+                  116,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "customer"
+              },
+              {
+                "kind": "arg",
+                "path": "args.rentalId"
+              }
+            ]
+          }
+        },
+        {
+          "name": "paymentMint",
+          "docs": [
+            "The stablecoin or the market token (SPL Token only)."
+          ]
+        },
+        {
+          "name": "customerTokenAccount",
+          "docs": [
+            "The customer's account in the payment mint."
+          ],
+          "writable": true
+        },
+        {
+          "name": "escrowVault",
+          "docs": [
+            "The market's escrow vault of the payment mint."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  115,
+                  99,
+                  114,
+                  111,
+                  119,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "paymentMint"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "createRentalArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "deactivateSupplier",
+      "docs": [
+        "Stops new rentals of an offer; open ones run to their end."
+      ],
+      "discriminator": [
+        207,
+        184,
+        127,
+        95,
+        67,
+        233,
+        125,
+        30
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "docs": [
+            "The supplier's owner."
+          ],
+          "signer": true,
+          "relations": [
+            "supplier"
+          ]
+        },
+        {
+          "name": "supplier",
+          "docs": [
+            "The offer; existing rentals keep the terms they were bought at."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  112,
+                  112,
+                  108,
+                  105,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "supplier.market",
+                "account": "supplier"
+              },
+              {
+                "kind": "account",
+                "path": "owner"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "disputeRental",
+      "docs": [
+        "The customer disputes a running or just-ended rental; the authority then settles it."
+      ],
+      "discriminator": [
+        45,
+        43,
+        209,
+        171,
+        195,
+        100,
+        2,
+        61
+      ],
+      "accounts": [
+        {
+          "name": "customer",
+          "docs": [
+            "The customer contests the delivery."
+          ],
+          "signer": true,
+          "relations": [
+            "rental"
+          ]
+        },
+        {
+          "name": "rental",
+          "docs": [
+            "The customer's running (or just ended) rental."
+          ],
+          "writable": true
+        },
+        {
+          "name": "market",
+          "docs": [
+            "Needed for the dispute window."
+          ]
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "fundIgnition",
       "docs": [
         "Moves market tokens from the funder into the ignition vault (CPI `transfer_checked`)."
@@ -123,6 +541,112 @@ export type ComputeMarket = {
           "type": "u64"
         }
       ]
+    },
+    {
+      "name": "initEscrowVault",
+      "docs": [
+        "Creates the escrow vault of one accepted mint (market authority)."
+      ],
+      "discriminator": [
+        101,
+        173,
+        96,
+        250,
+        37,
+        150,
+        102,
+        48
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "The market authority; pays for the vault."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "market"
+          ]
+        },
+        {
+          "name": "market",
+          "docs": [
+            "The market; it owns the vault."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          }
+        },
+        {
+          "name": "mint",
+          "docs": [
+            "One of the market's two accepted mints."
+          ]
+        },
+        {
+          "name": "escrowVault",
+          "docs": [
+            "The escrow vault of `mint`, `[ESCROW_VAULT_SEED, market, mint]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  115,
+                  99,
+                  114,
+                  111,
+                  119,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "mint"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": []
     },
     {
       "name": "initIgnitionVault",
@@ -313,6 +837,506 @@ export type ComputeMarket = {
       ]
     },
     {
+      "name": "reclaimExpired",
+      "docs": [
+        "Anyone returns a rental the supplier never started, once the start timeout has passed."
+      ],
+      "discriminator": [
+        125,
+        185,
+        48,
+        75,
+        0,
+        71,
+        93,
+        98
+      ],
+      "accounts": [
+        {
+          "name": "caller",
+          "docs": [
+            "The customer for `cancel_rental`; anyone for `reclaim_expired`."
+          ],
+          "signer": true
+        },
+        {
+          "name": "market",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          },
+          "relations": [
+            "rental"
+          ]
+        },
+        {
+          "name": "supplier",
+          "docs": [
+            "The rented offer (its open-rental count drops)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "rental",
+          "docs": [
+            "The rental; closed, its rent returned to the customer."
+          ],
+          "writable": true
+        },
+        {
+          "name": "customer",
+          "writable": true,
+          "relations": [
+            "rental"
+          ]
+        },
+        {
+          "name": "paymentMint",
+          "relations": [
+            "rental"
+          ]
+        },
+        {
+          "name": "customerTokenAccount",
+          "docs": [
+            "Where the refund goes: the customer's account in the payment mint."
+          ],
+          "writable": true
+        },
+        {
+          "name": "escrowVault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  115,
+                  99,
+                  114,
+                  111,
+                  119,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "paymentMint"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "registerSupplier",
+      "docs": [
+        "Lists a GPU offer on the market."
+      ],
+      "discriminator": [
+        45,
+        48,
+        55,
+        112,
+        67,
+        76,
+        75,
+        226
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "docs": [
+            "The GPU owner; pays for the account."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "market",
+          "docs": [
+            "The market the offer is listed on."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          }
+        },
+        {
+          "name": "supplier",
+          "docs": [
+            "The supplier, `[SUPPLIER_SEED, market, owner]`: one per owner and market."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  112,
+                  112,
+                  108,
+                  105,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "owner"
+              }
+            ]
+          }
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "offerArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "setTokenPrice",
+      "docs": [
+        "Sets the market token's price in stablecoin base units per whole token (price authority)."
+      ],
+      "discriminator": [
+        166,
+        216,
+        142,
+        197,
+        200,
+        225,
+        253,
+        233
+      ],
+      "accounts": [
+        {
+          "name": "priceAuthority",
+          "docs": [
+            "The market's price authority (an oracle relayer)."
+          ],
+          "signer": true,
+          "relations": [
+            "market"
+          ]
+        },
+        {
+          "name": "market",
+          "docs": [
+            "The market whose token price is set."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "tokenPrice",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "settleRental",
+      "docs": [
+        "Pays the supplier for delivered hours, the fee to the treasury, the rest back to the",
+        "customer, and closes the rental."
+      ],
+      "discriminator": [
+        149,
+        241,
+        238,
+        219,
+        68,
+        136,
+        110,
+        57
+      ],
+      "accounts": [
+        {
+          "name": "settler",
+          "docs": [
+            "The market authority (usage reports, dispute resolution), or anyone once the dispute",
+            "window has closed on an undisputed rental."
+          ],
+          "signer": true
+        },
+        {
+          "name": "market",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          },
+          "relations": [
+            "rental"
+          ]
+        },
+        {
+          "name": "supplier",
+          "docs": [
+            "The rented offer (its open-rental count drops)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "rental",
+          "docs": [
+            "The rental; closed, its rent returned to the customer."
+          ],
+          "writable": true
+        },
+        {
+          "name": "customer",
+          "writable": true,
+          "relations": [
+            "rental"
+          ]
+        },
+        {
+          "name": "paymentMint",
+          "relations": [
+            "rental"
+          ]
+        },
+        {
+          "name": "escrowVault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  101,
+                  115,
+                  99,
+                  114,
+                  111,
+                  119,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "paymentMint"
+              }
+            ]
+          }
+        },
+        {
+          "name": "supplierTokenAccount",
+          "docs": [
+            "The supplier owner's account in the payment mint: receives the delivered hours' price."
+          ],
+          "writable": true
+        },
+        {
+          "name": "treasuryTokenAccount",
+          "docs": [
+            "The treasury's account in the payment mint: receives the fee on delivered hours."
+          ],
+          "writable": true
+        },
+        {
+          "name": "customerTokenAccount",
+          "docs": [
+            "The customer's account in the payment mint: receives what was not delivered."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "deliveredHours",
+          "type": "u32"
+        }
+      ]
+    },
+    {
+      "name": "startRental",
+      "docs": [
+        "The supplier accepts the rental and starts the clock (within the start timeout)."
+      ],
+      "discriminator": [
+        18,
+        77,
+        233,
+        60,
+        154,
+        100,
+        14,
+        152
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "docs": [
+            "The supplier's owner accepts the rental and starts the clock."
+          ],
+          "signer": true,
+          "relations": [
+            "supplier"
+          ]
+        },
+        {
+          "name": "market",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          },
+          "relations": [
+            "supplier",
+            "rental"
+          ]
+        },
+        {
+          "name": "supplier",
+          "docs": [
+            "The rented offer; only its owner may start."
+          ],
+          "relations": [
+            "rental"
+          ]
+        },
+        {
+          "name": "rental",
+          "docs": [
+            "The rental, created for this supplier on this market."
+          ],
+          "writable": true
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "updateConfig",
       "docs": [
         "Changes fees, treasury or the pause flag, within the protocol bounds."
@@ -376,6 +1400,77 @@ export type ComputeMarket = {
           }
         }
       ]
+    },
+    {
+      "name": "updateOffer",
+      "docs": [
+        "Changes an offer's GPU count, hourly price or availability (open rentals keep their terms)."
+      ],
+      "discriminator": [
+        191,
+        70,
+        15,
+        66,
+        224,
+        2,
+        249,
+        223
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "docs": [
+            "The supplier's owner."
+          ],
+          "signer": true,
+          "relations": [
+            "supplier"
+          ]
+        },
+        {
+          "name": "supplier",
+          "docs": [
+            "The offer; existing rentals keep the terms they were bought at."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  112,
+                  112,
+                  108,
+                  105,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "supplier.market",
+                "account": "supplier"
+              },
+              {
+                "kind": "account",
+                "path": "owner"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "updateOfferArgs"
+            }
+          }
+        }
+      ]
     }
   ],
   "accounts": [
@@ -391,9 +1486,48 @@ export type ComputeMarket = {
         128,
         24
       ]
+    },
+    {
+      "name": "rental",
+      "discriminator": [
+        121,
+        83,
+        229,
+        235,
+        73,
+        50,
+        143,
+        184
+      ]
+    },
+    {
+      "name": "supplier",
+      "discriminator": [
+        83,
+        248,
+        232,
+        49,
+        94,
+        98,
+        120,
+        208
+      ]
     }
   ],
   "events": [
+    {
+      "name": "escrowVaultCreated",
+      "discriminator": [
+        40,
+        165,
+        225,
+        62,
+        208,
+        203,
+        93,
+        85
+      ]
+    },
     {
       "name": "ignitionFunded",
       "discriminator": [
@@ -445,6 +1579,110 @@ export type ComputeMarket = {
         255,
         81
       ]
+    },
+    {
+      "name": "offerUpdated",
+      "discriminator": [
+        148,
+        115,
+        79,
+        188,
+        0,
+        21,
+        230,
+        29
+      ]
+    },
+    {
+      "name": "rentalCreated",
+      "discriminator": [
+        206,
+        80,
+        251,
+        161,
+        126,
+        236,
+        97,
+        167
+      ]
+    },
+    {
+      "name": "rentalDisputed",
+      "discriminator": [
+        58,
+        98,
+        21,
+        125,
+        238,
+        114,
+        240,
+        161
+      ]
+    },
+    {
+      "name": "rentalRefunded",
+      "discriminator": [
+        95,
+        25,
+        168,
+        44,
+        159,
+        18,
+        37,
+        229
+      ]
+    },
+    {
+      "name": "rentalSettled",
+      "discriminator": [
+        170,
+        51,
+        180,
+        247,
+        186,
+        122,
+        168,
+        59
+      ]
+    },
+    {
+      "name": "rentalStarted",
+      "discriminator": [
+        61,
+        99,
+        20,
+        232,
+        73,
+        33,
+        40,
+        252
+      ]
+    },
+    {
+      "name": "supplierRegistered",
+      "discriminator": [
+        15,
+        28,
+        78,
+        224,
+        58,
+        163,
+        44,
+        142
+      ]
+    },
+    {
+      "name": "tokenPriceSet",
+      "discriminator": [
+        237,
+        13,
+        125,
+        122,
+        238,
+        39,
+        204,
+        45
+      ]
     }
   ],
   "errors": [
@@ -487,9 +1725,135 @@ export type ComputeMarket = {
       "code": 6007,
       "name": "unexpectedRemainingAccounts",
       "msg": "Unexpected remaining accounts were passed"
+    },
+    {
+      "code": 6008,
+      "name": "invalidGpuModel",
+      "msg": "GPU model name is empty or too long"
+    },
+    {
+      "code": 6009,
+      "name": "invalidOffer",
+      "msg": "GPU count and hourly price must be greater than zero"
+    },
+    {
+      "code": 6010,
+      "name": "supplierInactive",
+      "msg": "The supplier is not accepting rentals"
+    },
+    {
+      "code": 6011,
+      "name": "invalidHours",
+      "msg": "Rental hours must be between 1 and MAX_RENTAL_HOURS"
+    },
+    {
+      "code": 6012,
+      "name": "mintNotAccepted",
+      "msg": "The payment mint is not accepted by this market"
+    },
+    {
+      "code": 6013,
+      "name": "stalePrice",
+      "msg": "The token price has not been set or is older than the allowed staleness"
+    },
+    {
+      "code": 6014,
+      "name": "slippageExceeded",
+      "msg": "The amount to pay exceeds the customer's maximum"
+    },
+    {
+      "code": 6015,
+      "name": "invalidRentalState",
+      "msg": "The rental is not in the state this instruction needs"
+    },
+    {
+      "code": 6016,
+      "name": "startTimeoutPassed",
+      "msg": "The supplier did not start in time: the rental can only be reclaimed"
+    },
+    {
+      "code": 6017,
+      "name": "startTimeoutNotReached",
+      "msg": "The start timeout has not passed yet"
+    },
+    {
+      "code": 6018,
+      "name": "invalidDeliveredHours",
+      "msg": "Delivered hours exceed the hours bought"
+    },
+    {
+      "code": 6019,
+      "name": "settlementNotAllowed",
+      "msg": "Only the market authority may settle before the dispute window closes, or a disputed rental"
+    },
+    {
+      "code": 6020,
+      "name": "disputeWindowClosed",
+      "msg": "The dispute window is closed"
+    },
+    {
+      "code": 6021,
+      "name": "invalidWindow",
+      "msg": "A configured window is out of bounds"
+    },
+    {
+      "code": 6022,
+      "name": "invalidPrice",
+      "msg": "The token price must be greater than zero"
+    },
+    {
+      "code": 6023,
+      "name": "notCustomer",
+      "msg": "Only the rental's customer may do this"
     }
   ],
   "types": [
+    {
+      "name": "createRentalArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "rentalId",
+            "docs": [
+              "Any number the customer has not used on this market yet (part of the rental's address)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "hours",
+            "type": "u32"
+          },
+          {
+            "name": "maxAmount",
+            "docs": [
+              "Slippage guard: the most the customer accepts to pay (price + fee) in the payment mint."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "escrowVaultCreated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "vault",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
     {
       "name": "ignitionFunded",
       "type": {
@@ -555,6 +1919,34 @@ export type ComputeMarket = {
               "Share of the fee waived for payment in the market token (`<= 10_000`)."
             ],
             "type": "u16"
+          },
+          {
+            "name": "priceAuthority",
+            "docs": [
+              "Sets the market token's price (`set_token_price`)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "maxPriceStaleness",
+            "docs": [
+              "Seconds after which a token price is stale."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "startTimeout",
+            "docs": [
+              "Seconds a supplier has to start a rental."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "disputeWindow",
+            "docs": [
+              "Seconds after a rental's end during which it can be disputed."
+            ],
+            "type": "i64"
           }
         ]
       }
@@ -641,6 +2033,56 @@ export type ComputeMarket = {
               "Bump of the ignition vault PDA, 0 until it is created."
             ],
             "type": "u8"
+          },
+          {
+            "name": "priceAuthority",
+            "docs": [
+              "Sets the market token's price in stablecoin (`set_token_price`)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "tokenPrice",
+            "docs": [
+              "Stablecoin base units per whole market token (10^decimals base units); 0 = unset."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "tokenPriceUpdatedAt",
+            "type": "i64"
+          },
+          {
+            "name": "maxPriceStaleness",
+            "docs": [
+              "A price older than this many seconds is refused."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "startTimeout",
+            "docs": [
+              "Seconds a supplier has to start a rental before the customer may reclaim it."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "disputeWindow",
+            "docs": [
+              "Seconds after a rental's end during which the customer may dispute it."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "escrowedStable",
+            "docs": [
+              "Escrow held for open rentals, per mint: always equal to the escrow vault's balance."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "escrowedToken",
+            "type": "u64"
           }
         ]
       }
@@ -710,6 +2152,394 @@ export type ComputeMarket = {
       }
     },
     {
+      "name": "offerArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "gpuModel",
+            "docs": [
+              "e.g. \"H100-80GB\", at most MAX_GPU_MODEL_LEN bytes."
+            ],
+            "type": "string"
+          },
+          {
+            "name": "gpuCount",
+            "type": "u16"
+          },
+          {
+            "name": "hourlyPrice",
+            "docs": [
+              "Price of one hour of the whole offer, in stablecoin base units."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "offerUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "supplier",
+            "type": "pubkey"
+          },
+          {
+            "name": "gpuCount",
+            "type": "u16"
+          },
+          {
+            "name": "hourlyPrice",
+            "type": "u64"
+          },
+          {
+            "name": "active",
+            "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "rental",
+      "docs": [
+        "One rental, its escrow and its terms. PDA `[RENTAL_SEED, market, customer, rental_id]`.",
+        "Closed (rent to the customer) when settled, cancelled or reclaimed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "customer",
+            "type": "pubkey"
+          },
+          {
+            "name": "supplier",
+            "docs": [
+              "The Supplier account."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "supplierOwner",
+            "docs": [
+              "The supplier's owner at creation (who is paid)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "rentalId",
+            "docs": [
+              "Chosen by the customer; part of the seeds so one customer can hold many rentals."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "hours",
+            "type": "u32"
+          },
+          {
+            "name": "paymentMint",
+            "docs": [
+              "The stablecoin or the market token."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "price",
+            "docs": [
+              "Rental price in payment-mint base units (the supplier's part at full delivery)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "fee",
+            "docs": [
+              "Marketplace fee in payment-mint base units (after the token discount if any)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "createdAt",
+            "type": "i64"
+          },
+          {
+            "name": "startedAt",
+            "type": "i64"
+          },
+          {
+            "name": "endsAt",
+            "type": "i64"
+          },
+          {
+            "name": "state",
+            "type": {
+              "defined": {
+                "name": "rentalState"
+              }
+            }
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "rentalCreated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "rental",
+            "type": "pubkey"
+          },
+          {
+            "name": "customer",
+            "type": "pubkey"
+          },
+          {
+            "name": "supplier",
+            "type": "pubkey"
+          },
+          {
+            "name": "hours",
+            "type": "u32"
+          },
+          {
+            "name": "paymentMint",
+            "type": "pubkey"
+          },
+          {
+            "name": "price",
+            "type": "u64"
+          },
+          {
+            "name": "fee",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "rentalDisputed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "rental",
+            "type": "pubkey"
+          },
+          {
+            "name": "customer",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "rentalRefunded",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "rental",
+            "type": "pubkey"
+          },
+          {
+            "name": "customer",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "reclaimed",
+            "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "rentalSettled",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "rental",
+            "type": "pubkey"
+          },
+          {
+            "name": "deliveredHours",
+            "type": "u32"
+          },
+          {
+            "name": "toSupplier",
+            "type": "u64"
+          },
+          {
+            "name": "fee",
+            "type": "u64"
+          },
+          {
+            "name": "refund",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "rentalStarted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "rental",
+            "type": "pubkey"
+          },
+          {
+            "name": "startedAt",
+            "type": "i64"
+          },
+          {
+            "name": "endsAt",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "rentalState",
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "created"
+          },
+          {
+            "name": "active"
+          },
+          {
+            "name": "disputed"
+          }
+        ]
+      }
+    },
+    {
+      "name": "supplier",
+      "docs": [
+        "A GPU owner's offer on one market. PDA `[SUPPLIER_SEED, market, owner]`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "owner",
+            "docs": [
+              "Signs for the supplier; receives payouts in its token accounts."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "gpuModel",
+            "type": "string"
+          },
+          {
+            "name": "gpuCount",
+            "type": "u16"
+          },
+          {
+            "name": "hourlyPrice",
+            "docs": [
+              "Price of one hour of the whole offer, in stablecoin base units."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "active",
+            "docs": [
+              "New rentals are refused while false."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "openRentals",
+            "docs": [
+              "Rentals created and not yet settled, cancelled or reclaimed."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "supplierRegistered",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "supplier",
+            "type": "pubkey"
+          },
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "gpuModel",
+            "type": "string"
+          },
+          {
+            "name": "gpuCount",
+            "type": "u16"
+          },
+          {
+            "name": "hourlyPrice",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "tokenPriceSet",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "tokenPrice",
+            "type": "u64"
+          },
+          {
+            "name": "updatedAt",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
       "name": "updateConfigArgs",
       "docs": [
         "Every field is optional: `None` keeps the current value."
@@ -743,9 +2573,46 @@ export type ComputeMarket = {
           }
         ]
       }
+    },
+    {
+      "name": "updateOfferArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "gpuCount",
+            "type": {
+              "option": "u16"
+            }
+          },
+          {
+            "name": "hourlyPrice",
+            "type": {
+              "option": "u64"
+            }
+          },
+          {
+            "name": "active",
+            "docs": [
+              "`Some(false)` deactivates (no new rentals; open ones continue), `Some(true)` reactivates."
+            ],
+            "type": {
+              "option": "bool"
+            }
+          }
+        ]
+      }
     }
   ],
   "constants": [
+    {
+      "name": "escrowVaultSeed",
+      "docs": [
+        "Seed of an escrow vault PDA: `[ESCROW_VAULT_SEED, market, mint]`."
+      ],
+      "type": "bytes",
+      "value": "[101, 115, 99, 114, 111, 119, 95, 118, 97, 117, 108, 116]"
+    },
     {
       "name": "ignitionVaultSeed",
       "docs": [
@@ -778,6 +2645,30 @@ export type ComputeMarket = {
       ],
       "type": "u16",
       "value": "2000"
+    },
+    {
+      "name": "maxRentalHours",
+      "docs": [
+        "Longest rental that can be bought at once (90 days)."
+      ],
+      "type": "u32",
+      "value": "2160"
+    },
+    {
+      "name": "rentalSeed",
+      "docs": [
+        "Seed of a rental PDA: `[RENTAL_SEED, market, customer, rental_id (u64 LE)]`."
+      ],
+      "type": "bytes",
+      "value": "[114, 101, 110, 116, 97, 108]"
+    },
+    {
+      "name": "supplierSeed",
+      "docs": [
+        "Seed of a supplier PDA: `[SUPPLIER_SEED, market, owner]`."
+      ],
+      "type": "bytes",
+      "value": "[115, 117, 112, 112, 108, 105, 101, 114]"
     }
   ]
 };

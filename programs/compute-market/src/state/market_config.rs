@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
 
 use crate::{
-    constants::{MARKET_SEED, MAX_FEE_BPS},
+    constants::{MARKET_SEED, MAX_FEE_BPS, MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS},
     errors::MarketError,
     math::Bps,
 };
@@ -32,6 +32,20 @@ pub struct MarketConfig {
     pub bump: u8,
     /// Bump of the ignition vault PDA, 0 until it is created.
     pub ignition_vault_bump: u8,
+    /// Sets the market token's price in stablecoin (`set_token_price`).
+    pub price_authority: Pubkey,
+    /// Stablecoin base units per whole market token (10^decimals base units); 0 = unset.
+    pub token_price: u64,
+    pub token_price_updated_at: i64,
+    /// A price older than this many seconds is refused.
+    pub max_price_staleness: i64,
+    /// Seconds a supplier has to start a rental before the customer may reclaim it.
+    pub start_timeout: i64,
+    /// Seconds after a rental's end during which the customer may dispute it.
+    pub dispute_window: i64,
+    /// Escrow held for open rentals, per mint: always equal to the escrow vault's balance.
+    pub escrowed_stable: u64,
+    pub escrowed_token: u64,
 }
 
 impl MarketConfig {
@@ -49,6 +63,27 @@ impl MarketConfig {
         require!(fee.get() <= MAX_FEE_BPS, MarketError::FeeTooHigh);
         let discount = Bps::new(token_discount_bps)?;
         Ok((fee, discount))
+    }
+
+    pub fn check_window(seconds: i64) -> Result<()> {
+        require!(
+            (MIN_WINDOW_SECONDS..=MAX_WINDOW_SECONDS).contains(&seconds),
+            MarketError::InvalidWindow
+        );
+        Ok(())
+    }
+
+    pub fn is_accepted_mint(&self, mint: &Pubkey) -> bool {
+        *mint == self.stable_mint || *mint == self.token_mint
+    }
+
+    /// The escrow counter of `mint` (which must be accepted).
+    pub fn escrowed_mut(&mut self, mint: &Pubkey) -> &mut u64 {
+        if *mint == self.stable_mint {
+            &mut self.escrowed_stable
+        } else {
+            &mut self.escrowed_token
+        }
     }
 
     pub fn fee(&self) -> Bps {

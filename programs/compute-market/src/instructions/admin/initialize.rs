@@ -13,6 +13,14 @@ pub struct InitializeArgs {
     pub fee_bps: u16,
     /// Share of the fee waived for payment in the market token (`<= 10_000`).
     pub token_discount_bps: u16,
+    /// Sets the market token's price (`set_token_price`).
+    pub price_authority: Pubkey,
+    /// Seconds after which a token price is stale.
+    pub max_price_staleness: i64,
+    /// Seconds a supplier has to start a rental.
+    pub start_timeout: i64,
+    /// Seconds after a rental's end during which it can be disputed.
+    pub dispute_window: i64,
 }
 
 #[derive(Accounts)]
@@ -72,6 +80,14 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         ignition_funded: 0,
         bump: ctx.bumps.market,
         ignition_vault_bump: 0,
+        price_authority: args.price_authority,
+        token_price: 0,
+        token_price_updated_at: 0,
+        max_price_staleness: args.max_price_staleness,
+        start_timeout: args.start_timeout,
+        dispute_window: args.dispute_window,
+        escrowed_stable: 0,
+        escrowed_token: 0,
     });
     emit!(MarketInitialized {
         market: market.key(),

@@ -1,0 +1,123 @@
+//! Shared set-up of the program's runtime tests.
+#![allow(dead_code)]
+
+use anchor_lang::{
+    prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, InstructionData,
+    ToAccountMetas,
+};
+use compute_market::{
+    accounts as acc, constants::*, errors::MarketError, instruction as ix,
+    instructions::InitializeArgs, state::MarketConfig,
+};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use svm_harness::{
+    solana_program_test::{BanksClientError, ProgramTestContext},
+    Chain,
+};
+
+pub const DECIMALS: u8 = 6;
+pub const TOKEN_DECIMALS: u8 = 9;
+
+pub struct Setup {
+    pub chain: Chain,
+    pub creator: Keypair,
+    pub market: Pubkey,
+    pub stable_mint: Pubkey,
+    pub token_mint: Pubkey,
+    pub mint_authority: Keypair,
+}
+
+pub fn market_pda(creator: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[MARKET_SEED, creator.as_ref()], &compute_market::ID).0
+}
+
+pub fn vault_pda(market: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[IGNITION_VAULT_SEED, market.as_ref()], &compute_market::ID).0
+}
+
+pub fn initialize_ix(
+    creator: &Pubkey,
+    stable: &Pubkey,
+    token: &Pubkey,
+    args: InitializeArgs,
+) -> Instruction {
+    Instruction {
+        program_id: compute_market::ID,
+        accounts: acc::Initialize {
+            creator: *creator,
+            market: market_pda(creator),
+            stable_mint: *stable,
+            token_mint: *token,
+            system_program: anchor_lang::system_program::ID,
+        }
+        .to_account_metas(None),
+        data: ix::Initialize { args }.data(),
+    }
+}
+
+pub fn default_args(treasury: Pubkey) -> InitializeArgs {
+    InitializeArgs {
+        treasury,
+        fee_bps: 500,
+        token_discount_bps: 2_500,
+        price_authority: treasury,
+        max_price_staleness: 3_600,
+        start_timeout: 3_600,
+        dispute_window: 86_400,
+    }
+}
+
+pub async fn setup() -> Setup {
+    let mut chain = Chain::start().await;
+    let creator = Keypair::new();
+    chain.airdrop(&creator.pubkey(), 10_000_000_000).await;
+    let mint_authority = Keypair::new();
+    let stable_mint = chain.create_mint(&mint_authority.pubkey(), DECIMALS).await;
+    let token_mint = chain
+        .create_mint(&mint_authority.pubkey(), TOKEN_DECIMALS)
+        .await;
+    Setup {
+        market: market_pda(&creator.pubkey()),
+        chain,
+        creator,
+        stable_mint,
+        token_mint,
+        mint_authority,
+    }
+}
+
+pub async fn initialized() -> Setup {
+    let mut s = setup().await;
+    let treasury = Pubkey::new_unique();
+    let ix = initialize_ix(
+        &s.creator.pubkey(),
+        &s.stable_mint,
+        &s.token_mint,
+        default_args(treasury),
+    );
+    s.chain
+        .send(&[ix], &[&s.creator])
+        .await
+        .expect("initialize");
+    s
+}
+
+pub async fn market_state(ctx: &mut ProgramTestContext, market: Pubkey) -> MarketConfig {
+    let account = ctx
+        .banks_client
+        .get_account(market)
+        .await
+        .unwrap()
+        .expect("market exists");
+    MarketConfig::try_deserialize(&mut account.data.as_slice()).unwrap()
+}
+
+pub fn anchor_code(err: BanksClientError) -> u32 {
+    svm_harness::custom_error_code(&err)
+        .unwrap_or_else(|| panic!("not a custom program error: {err:?}"))
+}
+
+pub fn code(e: MarketError) -> u32 {
+    anchor_lang::error::ERROR_CODE_OFFSET + e as u32
+}

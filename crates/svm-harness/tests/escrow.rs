@@ -1,0 +1,750 @@
+//! The rental escrow on agave's runtime: both payment mints, discounts, time windows, and one
+//! negative test per constraint. After every step the escrow vaults hold exactly the market's
+//! recorded escrow of open rentals.
+
+mod common;
+
+use anchor_lang::{
+    prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, InstructionData,
+    ToAccountMetas,
+};
+use common::*;
+use compute_market::{
+    accounts as acc,
+    constants::*,
+    errors::MarketError,
+    instruction as ix,
+    instructions::{CreateRentalArgs, OfferArgs, UpdateConfigArgs},
+    state::{Rental, RentalState, Supplier},
+};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+const USDC: u64 = 1_000_000; // stable base units per whole stablecoin
+const TOKEN: u64 = 1_000_000_000; // token base units per whole token
+const HOURLY: u64 = 20 * USDC;
+const TOKEN_PRICE: u64 = 2_500_000; // 1 token = 2.5 USDC
+
+struct Market {
+    s: Setup,
+    treasury: Keypair,
+    supplier_owner: Keypair,
+    supplier: Pubkey,
+    customer: Keypair,
+    /// [stable, token] accounts of customer, supplier owner, treasury
+    customer_ata: [Pubkey; 2],
+    supplier_ata: [Pubkey; 2],
+    treasury_ata: [Pubkey; 2],
+}
+
+fn pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &compute_market::ID).0
+}
+
+fn escrow_vault(market: &Pubkey, mint: &Pubkey) -> Pubkey {
+    pda(&[ESCROW_VAULT_SEED, market.as_ref(), mint.as_ref()])
+}
+
+fn rental_pda(market: &Pubkey, customer: &Pubkey, id: u64) -> Pubkey {
+    pda(&[
+        RENTAL_SEED,
+        market.as_ref(),
+        customer.as_ref(),
+        &id.to_le_bytes(),
+    ])
+}
+
+fn program_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: compute_market::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+impl Market {
+    fn mints(&self) -> [Pubkey; 2] {
+        [self.s.stable_mint, self.s.token_mint]
+    }
+
+    async fn new() -> Self {
+        let mut s = setup().await;
+        let treasury = Keypair::new();
+        let mut args = default_args(treasury.pubkey());
+        args.price_authority = s.creator.pubkey();
+        let init = initialize_ix(&s.creator.pubkey(), &s.stable_mint, &s.token_mint, args);
+        s.chain
+            .send(&[init], &[&s.creator])
+            .await
+            .expect("initialize");
+        for mint in [s.stable_mint, s.token_mint] {
+            let vault = program_ix(
+                acc::InitEscrowVault {
+                    authority: s.creator.pubkey(),
+                    market: s.market,
+                    mint,
+                    escrow_vault: escrow_vault(&s.market, &mint),
+                    token_program: anchor_spl::token::ID,
+                    system_program: anchor_lang::system_program::ID,
+                },
+                ix::InitEscrowVault {},
+            );
+            s.chain
+                .send(&[vault], &[&s.creator])
+                .await
+                .expect("escrow vault");
+        }
+        let supplier_owner = Keypair::new();
+        let customer = Keypair::new();
+        for k in [&supplier_owner, &customer] {
+            s.chain.airdrop(&k.pubkey(), 10_000_000_000).await;
+        }
+        let supplier = pda(&[
+            SUPPLIER_SEED,
+            s.market.as_ref(),
+            supplier_owner.pubkey().as_ref(),
+        ]);
+        let register = program_ix(
+            acc::RegisterSupplier {
+                owner: supplier_owner.pubkey(),
+                market: s.market,
+                supplier,
+                system_program: anchor_lang::system_program::ID,
+            },
+            ix::RegisterSupplier {
+                args: OfferArgs {
+                    gpu_model: "H100-80GB".into(),
+                    gpu_count: 8,
+                    hourly_price: HOURLY,
+                },
+            },
+        );
+        s.chain
+            .send(&[register], &[&supplier_owner])
+            .await
+            .expect("register supplier");
+        let mut m = Market {
+            s,
+            treasury,
+            supplier_owner,
+            supplier,
+            customer,
+            customer_ata: [Pubkey::default(); 2],
+            supplier_ata: [Pubkey::default(); 2],
+            treasury_ata: [Pubkey::default(); 2],
+        };
+        for (i, mint) in m.mints().into_iter().enumerate() {
+            m.customer_ata[i] =
+                m.s.chain
+                    .create_token_account(&mint, &m.customer.pubkey())
+                    .await;
+            m.supplier_ata[i] =
+                m.s.chain
+                    .create_token_account(&mint, &m.supplier_owner.pubkey())
+                    .await;
+            m.treasury_ata[i] =
+                m.s.chain
+                    .create_token_account(&mint, &m.treasury.pubkey())
+                    .await;
+        }
+        let (auth, s0, s1) = (&m.s.mint_authority, m.s.stable_mint, m.s.token_mint);
+        m.s.chain
+            .mint_to(&s0, auth, &m.customer_ata[0], 10_000 * USDC)
+            .await;
+        m.s.chain
+            .mint_to(&s1, auth, &m.customer_ata[1], 10_000 * TOKEN)
+            .await;
+        m.set_price(TOKEN_PRICE).await.expect("price");
+        m
+    }
+
+    async fn set_price(
+        &mut self,
+        price: u64,
+    ) -> Result<(), svm_harness::solana_program_test::BanksClientError> {
+        let i = program_ix(
+            acc::SetTokenPrice {
+                price_authority: self.s.creator.pubkey(),
+                market: self.s.market,
+            },
+            ix::SetTokenPrice { token_price: price },
+        );
+        self.s.chain.send(&[i], &[&self.s.creator]).await
+    }
+
+    fn create_ix(
+        &self,
+        customer: &Pubkey,
+        mint_index: usize,
+        id: u64,
+        hours: u32,
+        max_amount: u64,
+    ) -> Instruction {
+        let mint = self.mints()[mint_index];
+        program_ix(
+            acc::CreateRental {
+                customer: *customer,
+                market: self.s.market,
+                supplier: self.supplier,
+                rental: rental_pda(&self.s.market, customer, id),
+                payment_mint: mint,
+                customer_token_account: self.customer_ata[mint_index],
+                escrow_vault: escrow_vault(&self.s.market, &mint),
+                token_program: anchor_spl::token::ID,
+                system_program: anchor_lang::system_program::ID,
+            },
+            ix::CreateRental {
+                args: CreateRentalArgs {
+                    rental_id: id,
+                    hours,
+                    max_amount,
+                },
+            },
+        )
+    }
+
+    async fn create(&mut self, mint_index: usize, id: u64, hours: u32) -> Pubkey {
+        let i = self.create_ix(&self.customer.pubkey(), mint_index, id, hours, u64::MAX);
+        let customer = self.customer.insecure_clone();
+        self.s
+            .chain
+            .send(&[i], &[&customer])
+            .await
+            .expect("create rental");
+        rental_pda(&self.s.market, &self.customer.pubkey(), id)
+    }
+
+    fn start_ix(&self, owner: &Pubkey, rental: Pubkey) -> Instruction {
+        program_ix(
+            acc::StartRental {
+                owner: *owner,
+                market: self.s.market,
+                supplier: self.supplier,
+                rental,
+            },
+            ix::StartRental {},
+        )
+    }
+
+    fn refund_accounts(
+        &self,
+        caller: &Pubkey,
+        rental: Pubkey,
+        mint_index: usize,
+    ) -> acc::RefundRental {
+        let mint = self.mints()[mint_index];
+        acc::RefundRental {
+            caller: *caller,
+            market: self.s.market,
+            supplier: self.supplier,
+            rental,
+            customer: self.customer.pubkey(),
+            payment_mint: mint,
+            customer_token_account: self.customer_ata[mint_index],
+            escrow_vault: escrow_vault(&self.s.market, &mint),
+            token_program: anchor_spl::token::ID,
+        }
+    }
+
+    fn settle_ix(
+        &self,
+        settler: &Pubkey,
+        rental: Pubkey,
+        mint_index: usize,
+        delivered: u32,
+    ) -> Instruction {
+        let mint = self.mints()[mint_index];
+        program_ix(
+            acc::SettleRental {
+                settler: *settler,
+                market: self.s.market,
+                supplier: self.supplier,
+                rental,
+                customer: self.customer.pubkey(),
+                payment_mint: mint,
+                escrow_vault: escrow_vault(&self.s.market, &mint),
+                supplier_token_account: self.supplier_ata[mint_index],
+                treasury_token_account: self.treasury_ata[mint_index],
+                customer_token_account: self.customer_ata[mint_index],
+                token_program: anchor_spl::token::ID,
+            },
+            ix::SettleRental {
+                delivered_hours: delivered,
+            },
+        )
+    }
+
+    async fn balance(&mut self, account: &Pubkey) -> u64 {
+        self.s.chain.token_account(account).await.amount
+    }
+
+    async fn rental(&mut self, rental: Pubkey) -> Option<Rental> {
+        let account = self
+            .s
+            .chain
+            .ctx
+            .banks_client
+            .get_account(rental)
+            .await
+            .unwrap()?;
+        Some(Rental::try_deserialize(&mut account.data.as_slice()).unwrap())
+    }
+
+    async fn now(&mut self) -> i64 {
+        self.s.chain.clock().await.unix_timestamp
+    }
+
+    async fn travel(&mut self, seconds: i64) {
+        let now = self.now().await;
+        self.s.chain.set_unix_timestamp(now + seconds).await;
+        self.s.chain.refresh_blockhash().await;
+    }
+
+    /// Vault balance == sum of open rentals' escrow, for both mints.
+    async fn assert_solvent(&mut self) {
+        let m = market_state(&mut self.s.chain.ctx, self.s.market).await;
+        let (sm, tm, mk) = (self.s.stable_mint, self.s.token_mint, self.s.market);
+        assert_eq!(
+            self.balance(&escrow_vault(&mk, &sm)).await,
+            m.escrowed_stable,
+            "stable vault"
+        );
+        assert_eq!(
+            self.balance(&escrow_vault(&mk, &tm)).await,
+            m.escrowed_token,
+            "token vault"
+        );
+    }
+}
+
+fn market_error(e: MarketError) -> u32 {
+    code(e)
+}
+
+fn anchor_error(e: anchor_lang::error::ErrorCode) -> u32 {
+    e as u32
+}
+
+#[tokio::test]
+async fn lifecycle_in_stablecoin_full_delivery_settled_by_anyone() {
+    let mut m = Market::new().await;
+    let rental = m.create(0, 1, 10).await;
+    let r = m.rental(rental).await.unwrap();
+    // 10 h x 20 USDC = 200 USDC, fee 5 % = 10 USDC
+    assert_eq!(
+        (r.price, r.fee, r.state),
+        (200 * USDC, 10 * USDC, RentalState::Created)
+    );
+    assert_eq!(
+        m.balance(&m.customer_ata[0].clone()).await,
+        10_000 * USDC - 210 * USDC
+    );
+    m.assert_solvent().await;
+
+    let (owner, cust) = (
+        m.supplier_owner.insecure_clone(),
+        m.customer.insecure_clone(),
+    );
+    m.s.chain
+        .send(&[m.start_ix(&owner.pubkey(), rental)], &[&owner])
+        .await
+        .unwrap();
+    let r = m.rental(rental).await.unwrap();
+    assert_eq!(r.ends_at - r.started_at, 10 * 3_600);
+
+    // error: settling early, by someone other than the authority
+    let stranger = Keypair::new();
+    m.s.chain.airdrop(&stranger.pubkey(), 1_000_000_000).await;
+    let early =
+        m.s.chain
+            .send(
+                &[m.settle_ix(&stranger.pubkey(), rental, 0, 10)],
+                &[&stranger],
+            )
+            .await;
+    assert_eq!(
+        anchor_code(early.unwrap_err()),
+        market_error(MarketError::SettlementNotAllowed)
+    );
+
+    m.travel(10 * 3_600 + 86_400).await;
+    m.s.chain
+        .send(
+            &[m.settle_ix(&stranger.pubkey(), rental, 0, 10)],
+            &[&stranger],
+        )
+        .await
+        .unwrap();
+    assert_eq!(m.balance(&m.supplier_ata[0].clone()).await, 200 * USDC);
+    assert_eq!(m.balance(&m.treasury_ata[0].clone()).await, 10 * USDC);
+    assert_eq!(
+        m.balance(&m.customer_ata[0].clone()).await,
+        10_000 * USDC - 210 * USDC
+    );
+    assert!(m.rental(rental).await.is_none(), "rental closed");
+    m.assert_solvent().await;
+    let supplier =
+        m.s.chain
+            .ctx
+            .banks_client
+            .get_account(m.supplier)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        Supplier::try_deserialize(&mut supplier.data.as_slice())
+            .unwrap()
+            .open_rentals,
+        0
+    );
+
+    // error: closed account reuse
+    let again =
+        m.s.chain
+            .send(
+                &[m.settle_ix(&m.s.creator.pubkey(), rental, 0, 10)],
+                &[&m.s.creator.insecure_clone()],
+            )
+            .await;
+    assert_eq!(
+        anchor_code(again.unwrap_err()),
+        anchor_error(anchor_lang::error::ErrorCode::AccountNotInitialized)
+    );
+    let _ = cust;
+}
+
+#[tokio::test]
+async fn lifecycle_in_token_with_discount_and_partial_usage_report() {
+    let mut m = Market::new().await;
+    let rental = m.create(1, 7, 10).await;
+    let r = m.rental(rental).await.unwrap();
+    // price 200 USDC = 80 tokens; fee 10 USDC less 25 % = 7.5 USDC = 3 tokens
+    assert_eq!((r.price, r.fee), (80 * TOKEN, 3 * TOKEN));
+    m.assert_solvent().await;
+    let owner = m.supplier_owner.insecure_clone();
+    m.s.chain
+        .send(&[m.start_ix(&owner.pubkey(), rental)], &[&owner])
+        .await
+        .unwrap();
+    // the market authority reports 4 of 10 hours delivered
+    let creator = m.s.creator.insecure_clone();
+    m.s.chain
+        .send(&[m.settle_ix(&creator.pubkey(), rental, 1, 4)], &[&creator])
+        .await
+        .unwrap();
+    assert_eq!(m.balance(&m.supplier_ata[1].clone()).await, 32 * TOKEN);
+    assert_eq!(m.balance(&m.treasury_ata[1].clone()).await, 1_200_000_000);
+    assert_eq!(
+        m.balance(&m.customer_ata[1].clone()).await,
+        10_000 * TOKEN - 83 * TOKEN + 49_800_000_000
+    );
+    m.assert_solvent().await;
+}
+
+#[tokio::test]
+async fn cancel_before_start_refunds_everything() {
+    let mut m = Market::new().await;
+    let rental = m.create(0, 2, 3).await;
+    let cust = m.customer.insecure_clone();
+    // error: someone else's rental
+    let intruder = Keypair::new();
+    m.s.chain.airdrop(&intruder.pubkey(), 1_000_000_000).await;
+    let i = program_ix(
+        m.refund_accounts(&intruder.pubkey(), rental, 0),
+        ix::CancelRental {},
+    );
+    let err = m.s.chain.send(&[i], &[&intruder]).await.unwrap_err();
+    assert_eq!(anchor_code(err), market_error(MarketError::NotCustomer));
+    // error: duplicate accounts (the escrow vault passed as the refund account)
+    let mut dup = m.refund_accounts(&cust.pubkey(), rental, 0);
+    dup.customer_token_account = dup.escrow_vault;
+    let err =
+        m.s.chain
+            .send(&[program_ix(dup, ix::CancelRental {})], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        anchor_error(anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)
+    );
+    // error: someone else's token account as the refund account
+    let mut wrong = m.refund_accounts(&cust.pubkey(), rental, 0);
+    wrong.customer_token_account = m.supplier_ata[0];
+    let err =
+        m.s.chain
+            .send(&[program_ix(wrong, ix::CancelRental {})], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        anchor_error(anchor_lang::error::ErrorCode::ConstraintTokenOwner)
+    );
+
+    let i = program_ix(
+        m.refund_accounts(&cust.pubkey(), rental, 0),
+        ix::CancelRental {},
+    );
+    m.s.chain.send(&[i], &[&cust]).await.unwrap();
+    assert_eq!(m.balance(&m.customer_ata[0].clone()).await, 10_000 * USDC);
+    assert!(m.rental(rental).await.is_none());
+    m.assert_solvent().await;
+}
+
+#[tokio::test]
+async fn reclaim_after_the_start_timeout() {
+    let mut m = Market::new().await;
+    let rental = m.create(0, 3, 2).await;
+    let stranger = Keypair::new();
+    m.s.chain.airdrop(&stranger.pubkey(), 1_000_000_000).await;
+    let reclaim = program_ix(
+        m.refund_accounts(&stranger.pubkey(), rental, 0),
+        ix::ReclaimExpired {},
+    );
+    let err =
+        m.s.chain
+            .send(std::slice::from_ref(&reclaim), &[&stranger])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::StartTimeoutNotReached)
+    );
+    m.travel(3_601).await;
+    // error: the supplier starting too late
+    let owner = m.supplier_owner.insecure_clone();
+    let err =
+        m.s.chain
+            .send(&[m.start_ix(&owner.pubkey(), rental)], &[&owner])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::StartTimeoutPassed)
+    );
+    m.s.chain.send(&[reclaim], &[&stranger]).await.unwrap();
+    assert_eq!(m.balance(&m.customer_ata[0].clone()).await, 10_000 * USDC);
+    m.assert_solvent().await;
+}
+
+#[tokio::test]
+async fn dispute_then_authority_resolves() {
+    let mut m = Market::new().await;
+    let rental = m.create(0, 4, 10).await;
+    let (owner, cust, creator) = (
+        m.supplier_owner.insecure_clone(),
+        m.customer.insecure_clone(),
+        m.s.creator.insecure_clone(),
+    );
+    m.s.chain
+        .send(&[m.start_ix(&owner.pubkey(), rental)], &[&owner])
+        .await
+        .unwrap();
+    let dispute = program_ix(
+        acc::DisputeRental {
+            customer: cust.pubkey(),
+            rental,
+            market: m.s.market,
+        },
+        ix::DisputeRental {},
+    );
+    m.s.chain.send(&[dispute], &[&cust]).await.unwrap();
+    assert_eq!(m.rental(rental).await.unwrap().state, RentalState::Disputed);
+    // error: the permissionless settlement does not apply to a disputed rental
+    m.travel(10 * 3_600 + 86_400).await;
+    let err =
+        m.s.chain
+            .send(&[m.settle_ix(&owner.pubkey(), rental, 0, 10)], &[&owner])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::SettlementNotAllowed)
+    );
+    // error: delivered hours above the hours bought
+    let err =
+        m.s.chain
+            .send(
+                &[m.settle_ix(&creator.pubkey(), rental, 0, 11)],
+                &[&creator],
+            )
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::InvalidDeliveredHours)
+    );
+    m.s.chain
+        .send(&[m.settle_ix(&creator.pubkey(), rental, 0, 5)], &[&creator])
+        .await
+        .unwrap();
+    assert_eq!(m.balance(&m.supplier_ata[0].clone()).await, 100 * USDC);
+    assert_eq!(m.balance(&m.treasury_ata[0].clone()).await, 5 * USDC);
+    assert_eq!(
+        m.balance(&m.customer_ata[0].clone()).await,
+        10_000 * USDC - 105 * USDC
+    );
+    m.assert_solvent().await;
+}
+
+#[tokio::test]
+async fn error_dispute_after_the_window() {
+    let mut m = Market::new().await;
+    let rental = m.create(0, 5, 1).await;
+    let (owner, cust) = (
+        m.supplier_owner.insecure_clone(),
+        m.customer.insecure_clone(),
+    );
+    m.s.chain
+        .send(&[m.start_ix(&owner.pubkey(), rental)], &[&owner])
+        .await
+        .unwrap();
+    m.travel(3_600 + 86_400).await;
+    let dispute = program_ix(
+        acc::DisputeRental {
+            customer: cust.pubkey(),
+            rental,
+            market: m.s.market,
+        },
+        ix::DisputeRental {},
+    );
+    let err = m.s.chain.send(&[dispute], &[&cust]).await.unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::DisputeWindowClosed)
+    );
+}
+
+#[tokio::test]
+async fn error_stale_price_and_slippage() {
+    let mut m = Market::new().await;
+    let cust = m.customer.insecure_clone();
+    // slippage: 83 tokens due, the customer accepts 82.9
+    let i = m.create_ix(&cust.pubkey(), 1, 8, 10, 83 * TOKEN - 1);
+    let err = m.s.chain.send(&[i], &[&cust]).await.unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::SlippageExceeded)
+    );
+    let exact = m.create_ix(&cust.pubkey(), 1, 8, 10, 83 * TOKEN);
+    m.travel(3_601).await;
+    let err =
+        m.s.chain
+            .send(std::slice::from_ref(&exact), &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(anchor_code(err), market_error(MarketError::StalePrice));
+    m.set_price(TOKEN_PRICE).await.unwrap();
+    m.s.chain.send(&[exact], &[&cust]).await.unwrap();
+    m.assert_solvent().await;
+}
+
+#[tokio::test]
+async fn error_paused_market_refuses_new_rentals_but_refunds_work() {
+    let mut m = Market::new().await;
+    let rental = m.create(0, 9, 1).await;
+    let (creator, cust) = (m.s.creator.insecure_clone(), m.customer.insecure_clone());
+    let pause = program_ix(
+        acc::UpdateConfig {
+            authority: creator.pubkey(),
+            market: m.s.market,
+        },
+        ix::UpdateConfig {
+            args: UpdateConfigArgs {
+                paused: Some(true),
+                ..Default::default()
+            },
+        },
+    );
+    m.s.chain.send(&[pause], &[&creator]).await.unwrap();
+    let err =
+        m.s.chain
+            .send(&[m.create_ix(&cust.pubkey(), 0, 10, 1, u64::MAX)], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(anchor_code(err), market_error(MarketError::MarketPaused));
+    let cancel = program_ix(
+        m.refund_accounts(&cust.pubkey(), rental, 0),
+        ix::CancelRental {},
+    );
+    m.s.chain.send(&[cancel], &[&cust]).await.unwrap();
+    m.assert_solvent().await;
+}
+
+#[tokio::test]
+async fn error_wrong_mint_token2022_reinit_signer_and_hours() {
+    let mut m = Market::new().await;
+    let cust = m.customer.insecure_clone();
+    // a mint the market does not accept
+    let other = m.s.chain.create_mint(&m.s.mint_authority.pubkey(), 6).await;
+    let mut i = m.create_ix(&cust.pubkey(), 0, 11, 1, u64::MAX);
+    i.accounts[4].pubkey = other;
+    let err = m.s.chain.send(&[i], &[&cust]).await.unwrap_err();
+    assert_eq!(anchor_code(err), market_error(MarketError::MintNotAccepted));
+    // a Token-2022 mint
+    let t22 =
+        m.s.chain
+            .create_mint_2022(&m.s.mint_authority.pubkey(), 6)
+            .await;
+    let mut i = m.create_ix(&cust.pubkey(), 0, 12, 1, u64::MAX);
+    i.accounts[4].pubkey = t22;
+    let err = m.s.chain.send(&[i], &[&cust]).await.unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        anchor_error(anchor_lang::error::ErrorCode::AccountOwnedByWrongProgram)
+    );
+    // zero hours
+    let err =
+        m.s.chain
+            .send(&[m.create_ix(&cust.pubkey(), 0, 13, 0, u64::MAX)], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(anchor_code(err), market_error(MarketError::InvalidHours));
+    // reinit: the same rental id twice
+    let rental = m.create(0, 14, 1).await;
+    m.s.chain.refresh_blockhash().await;
+    let err =
+        m.s.chain
+            .send(&[m.create_ix(&cust.pubkey(), 0, 14, 1, u64::MAX)], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        0,
+        "System program: account already in use"
+    );
+    // missing signer: someone other than the supplier's owner starts it
+    let err =
+        m.s.chain
+            .send(&[m.start_ix(&cust.pubkey(), rental)], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        anchor_error(anchor_lang::error::ErrorCode::ConstraintHasOne)
+    );
+    m.assert_solvent().await;
+}
+
+#[tokio::test]
+async fn error_inactive_supplier() {
+    let mut m = Market::new().await;
+    let owner = m.supplier_owner.insecure_clone();
+    let deactivate = program_ix(
+        acc::UpdateOffer {
+            owner: owner.pubkey(),
+            supplier: m.supplier,
+        },
+        ix::DeactivateSupplier {},
+    );
+    m.s.chain.send(&[deactivate], &[&owner]).await.unwrap();
+    let cust = m.customer.insecure_clone();
+    let err =
+        m.s.chain
+            .send(&[m.create_ix(&cust.pubkey(), 0, 1, 1, u64::MAX)], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::SupplierInactive)
+    );
+}

@@ -1,0 +1,109 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token::{Mint, Token, TokenAccount};
+
+use super::pay_from_escrow;
+use crate::{
+    constants::{ESCROW_VAULT_SEED, MARKET_SEED},
+    errors::MarketError,
+    events::RentalRefunded,
+    state::{MarketConfig, Rental, RentalState, Supplier},
+};
+
+/// Accounts of a full refund of a rental that never started: `cancel_rental` (the customer, any
+/// time before the start) and `reclaim_expired` (anyone, once the start timeout has passed).
+#[derive(Accounts)]
+pub struct RefundRental<'info> {
+    /// The customer for `cancel_rental`; anyone for `reclaim_expired`.
+    pub caller: Signer<'info>,
+
+    #[account(mut, seeds = [MARKET_SEED, market.creator.as_ref()], bump = market.bump)]
+    pub market: Account<'info, MarketConfig>,
+
+    /// The rented offer (its open-rental count drops).
+    #[account(mut, address = rental.supplier)]
+    pub supplier: Account<'info, Supplier>,
+
+    /// The rental; closed, its rent returned to the customer.
+    #[account(mut, has_one = market, has_one = customer, has_one = payment_mint, close = customer)]
+    pub rental: Account<'info, Rental>,
+
+    /// CHECK: the rental's customer (checked by `has_one`); receives the rent.
+    #[account(mut)]
+    pub customer: UncheckedAccount<'info>,
+
+    pub payment_mint: Account<'info, Mint>,
+
+    /// Where the refund goes: the customer's account in the payment mint.
+    #[account(mut, token::mint = payment_mint, token::authority = customer)]
+    pub customer_token_account: Account<'info, TokenAccount>,
+
+    #[account(
+        mut,
+        seeds = [ESCROW_VAULT_SEED, market.key().as_ref(), payment_mint.key().as_ref()],
+        bump,
+    )]
+    pub escrow_vault: Account<'info, TokenAccount>,
+
+    pub token_program: Program<'info, Token>,
+}
+
+impl RefundRental<'_> {
+    fn refund(&mut self, reclaimed: bool) -> Result<()> {
+        require!(
+            self.rental.state == RentalState::Created,
+            MarketError::InvalidRentalState
+        );
+        let amount = self.rental.escrowed();
+        let escrowed = self.market.escrowed_mut(&self.rental.payment_mint);
+        *escrowed = escrowed
+            .checked_sub(amount)
+            .ok_or(MarketError::MathOverflow)?;
+        self.supplier.open_rentals = self.supplier.open_rentals.saturating_sub(1);
+        pay_from_escrow(
+            &self.market,
+            &self.escrow_vault,
+            &self.payment_mint,
+            &self.customer_token_account,
+            &self.token_program,
+            amount,
+        )?;
+        emit!(RentalRefunded {
+            rental: self.rental.key(),
+            customer: self.rental.customer,
+            amount,
+            reclaimed
+        });
+        Ok(())
+    }
+}
+
+/// The customer cancels before the supplier started: everything back.
+pub fn cancel_handler(ctx: Context<RefundRental>) -> Result<()> {
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
+    require_keys_eq!(
+        ctx.accounts.caller.key(),
+        ctx.accounts.rental.customer,
+        MarketError::NotCustomer
+    );
+    ctx.accounts.refund(false)
+}
+
+/// The supplier never started within the timeout: anyone returns everything to the customer.
+pub fn reclaim_handler(ctx: Context<RefundRental>) -> Result<()> {
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
+    let now = Clock::get()?.unix_timestamp;
+    let rental = &ctx.accounts.rental;
+    require!(
+        now > rental
+            .created_at
+            .saturating_add(ctx.accounts.market.start_timeout),
+        MarketError::StartTimeoutNotReached
+    );
+    ctx.accounts.refund(true)
+}

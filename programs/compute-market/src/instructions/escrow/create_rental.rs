@@ -1,0 +1,202 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token::{self, Mint, Token, TokenAccount, TransferChecked};
+
+use crate::{
+    constants::{ESCROW_VAULT_SEED, MARKET_SEED, MAX_RENTAL_HOURS, RENTAL_SEED, SUPPLIER_SEED},
+    errors::MarketError,
+    events::RentalCreated,
+    math::stable_to_token,
+    state::{MarketConfig, Rental, RentalState, Supplier},
+};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct CreateRentalArgs {
+    /// Any number the customer has not used on this market yet (part of the rental's address).
+    pub rental_id: u64,
+    pub hours: u32,
+    /// Slippage guard: the most the customer accepts to pay (price + fee) in the payment mint.
+    pub max_amount: u64,
+}
+
+/// What a rental costs in one payment mint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RentalQuote {
+    pub price: u64,
+    pub fee: u64,
+}
+
+/// Price and fee of `hours` of `supplier` paid in `mint`. In the stablecoin: the fee is
+/// `fee_bps` of the price, rounded up. In the market token: the fee is reduced by
+/// `token_discount_bps` (the waived part rounded down), and price and fee are converted at the
+/// current token price, rounded up; a price older than `max_price_staleness` is refused.
+pub fn quote(
+    market: &MarketConfig,
+    supplier: &Supplier,
+    mint: &Mint,
+    pay_in_token: bool,
+    hours: u32,
+    now: i64,
+) -> Result<RentalQuote> {
+    let price_stable = supplier
+        .hourly_price
+        .checked_mul(hours as u64)
+        .ok_or(MarketError::MathOverflow)?;
+    let fee_stable = market.fee().of_ceil(price_stable)?;
+    if !pay_in_token {
+        return Ok(RentalQuote {
+            price: price_stable,
+            fee: fee_stable,
+        });
+    }
+    require!(
+        market.token_price > 0
+            && now.saturating_sub(market.token_price_updated_at) <= market.max_price_staleness,
+        MarketError::StalePrice
+    );
+    let waived = market.token_discount().of_floor(fee_stable)?;
+    Ok(RentalQuote {
+        price: stable_to_token(price_stable, market.token_price, mint.decimals)?,
+        fee: stable_to_token(fee_stable - waived, market.token_price, mint.decimals)?,
+    })
+}
+
+#[derive(Accounts)]
+#[instruction(args: CreateRentalArgs)]
+pub struct CreateRental<'info> {
+    /// The customer: pays the escrow and the rental account's rent.
+    #[account(mut)]
+    pub customer: Signer<'info>,
+
+    /// The market.
+    #[account(
+        mut,
+        seeds = [MARKET_SEED, market.creator.as_ref()],
+        bump = market.bump,
+        constraint = market.is_accepted_mint(&payment_mint.key()) @ MarketError::MintNotAccepted,
+    )]
+    pub market: Account<'info, MarketConfig>,
+
+    /// The offer being rented, on this market.
+    #[account(
+        mut,
+        seeds = [SUPPLIER_SEED, market.key().as_ref(), supplier.owner.as_ref()],
+        bump = supplier.bump,
+        has_one = market,
+    )]
+    pub supplier: Account<'info, Supplier>,
+
+    /// The new rental, `[RENTAL_SEED, market, customer, rental_id]`.
+    #[account(
+        init,
+        payer = customer,
+        space = Rental::DISCRIMINATOR.len() + Rental::INIT_SPACE,
+        seeds = [RENTAL_SEED, market.key().as_ref(), customer.key().as_ref(), &args.rental_id.to_le_bytes()],
+        bump,
+    )]
+    pub rental: Account<'info, Rental>,
+
+    /// The stablecoin or the market token (SPL Token only).
+    pub payment_mint: Account<'info, Mint>,
+
+    /// The customer's account in the payment mint.
+    #[account(mut, token::mint = payment_mint, token::authority = customer)]
+    pub customer_token_account: Account<'info, TokenAccount>,
+
+    /// The market's escrow vault of the payment mint.
+    #[account(
+        mut,
+        seeds = [ESCROW_VAULT_SEED, market.key().as_ref(), payment_mint.key().as_ref()],
+        bump,
+    )]
+    pub escrow_vault: Account<'info, TokenAccount>,
+
+    pub token_program: Program<'info, Token>,
+    pub system_program: Program<'info, System>,
+}
+
+impl CreateRental<'_> {
+    pub fn validate(&self, args: &CreateRentalArgs) -> Result<()> {
+        require!(!self.market.paused, MarketError::MarketPaused);
+        require!(self.supplier.active, MarketError::SupplierInactive);
+        require!(
+            (1..=MAX_RENTAL_HOURS).contains(&args.hours),
+            MarketError::InvalidHours
+        );
+        Ok(())
+    }
+}
+
+pub fn handler(ctx: Context<CreateRental>, args: CreateRentalArgs) -> Result<()> {
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
+    let now = Clock::get()?.unix_timestamp;
+    let mint_key = ctx.accounts.payment_mint.key();
+    let pay_in_token = mint_key == ctx.accounts.market.token_mint;
+    let q = quote(
+        &ctx.accounts.market,
+        &ctx.accounts.supplier,
+        &ctx.accounts.payment_mint,
+        pay_in_token,
+        args.hours,
+        now,
+    )?;
+    let total = q
+        .price
+        .checked_add(q.fee)
+        .ok_or(MarketError::MathOverflow)?;
+    require!(total <= args.max_amount, MarketError::SlippageExceeded);
+
+    let market = &mut ctx.accounts.market;
+    let escrowed = market.escrowed_mut(&mint_key);
+    *escrowed = escrowed
+        .checked_add(total)
+        .ok_or(MarketError::MathOverflow)?;
+    let supplier = &mut ctx.accounts.supplier;
+    supplier.open_rentals = supplier
+        .open_rentals
+        .checked_add(1)
+        .ok_or(MarketError::MathOverflow)?;
+    ctx.accounts.rental.set_inner(Rental {
+        market: market.key(),
+        customer: ctx.accounts.customer.key(),
+        supplier: supplier.key(),
+        supplier_owner: supplier.owner,
+        rental_id: args.rental_id,
+        hours: args.hours,
+        payment_mint: mint_key,
+        price: q.price,
+        fee: q.fee,
+        created_at: now,
+        started_at: 0,
+        ends_at: 0,
+        state: RentalState::Created,
+        bump: ctx.bumps.rental,
+    });
+
+    token::transfer_checked(
+        CpiContext::new(
+            ctx.accounts.token_program.key(),
+            TransferChecked {
+                from: ctx.accounts.customer_token_account.to_account_info(),
+                mint: ctx.accounts.payment_mint.to_account_info(),
+                to: ctx.accounts.escrow_vault.to_account_info(),
+                authority: ctx.accounts.customer.to_account_info(),
+            },
+        ),
+        total,
+        ctx.accounts.payment_mint.decimals,
+    )?;
+
+    emit!(RentalCreated {
+        rental: ctx.accounts.rental.key(),
+        customer: ctx.accounts.customer.key(),
+        supplier: ctx.accounts.supplier.key(),
+        hours: args.hours,
+        payment_mint: mint_key,
+        price: q.price,
+        fee: q.fee,
+    });
+    Ok(())
+}

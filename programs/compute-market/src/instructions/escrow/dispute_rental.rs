@@ -1,0 +1,46 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    errors::MarketError,
+    events::RentalDisputed,
+    state::{Rental, RentalState},
+};
+
+#[derive(Accounts)]
+pub struct DisputeRental<'info> {
+    /// The customer contests the delivery.
+    pub customer: Signer<'info>,
+
+    /// The customer's running (or just ended) rental.
+    #[account(mut, has_one = customer)]
+    pub rental: Account<'info, Rental>,
+
+    /// Needed for the dispute window.
+    #[account(address = rental.market)]
+    pub market: Account<'info, crate::state::MarketConfig>,
+}
+
+pub fn handler(ctx: Context<DisputeRental>) -> Result<()> {
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
+    let now = Clock::get()?.unix_timestamp;
+    let rental = &mut ctx.accounts.rental;
+    require!(
+        rental.state == RentalState::Active,
+        MarketError::InvalidRentalState
+    );
+    require!(
+        now < rental
+            .ends_at
+            .saturating_add(ctx.accounts.market.dispute_window),
+        MarketError::DisputeWindowClosed
+    );
+    rental.state = RentalState::Disputed;
+    emit!(RentalDisputed {
+        rental: rental.key(),
+        customer: rental.customer
+    });
+    Ok(())
+}

@@ -1,0 +1,160 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token::{Mint, Token, TokenAccount};
+
+use super::pay_from_escrow;
+use crate::{
+    constants::{ESCROW_VAULT_SEED, MARKET_SEED},
+    errors::MarketError,
+    events::RentalSettled,
+    math::pro_rata_floor,
+    state::{MarketConfig, Rental, RentalState, Supplier},
+};
+
+#[derive(Accounts)]
+pub struct SettleRental<'info> {
+    /// The market authority (usage reports, dispute resolution), or anyone once the dispute
+    /// window has closed on an undisputed rental.
+    pub settler: Signer<'info>,
+
+    #[account(mut, seeds = [MARKET_SEED, market.creator.as_ref()], bump = market.bump)]
+    pub market: Account<'info, MarketConfig>,
+
+    /// The rented offer (its open-rental count drops).
+    #[account(mut, address = rental.supplier)]
+    pub supplier: Account<'info, Supplier>,
+
+    /// The rental; closed, its rent returned to the customer.
+    #[account(mut, has_one = market, has_one = customer, has_one = payment_mint, close = customer)]
+    pub rental: Account<'info, Rental>,
+
+    /// CHECK: the rental's customer (checked by `has_one`); receives the rent.
+    #[account(mut)]
+    pub customer: UncheckedAccount<'info>,
+
+    pub payment_mint: Account<'info, Mint>,
+
+    #[account(
+        mut,
+        seeds = [ESCROW_VAULT_SEED, market.key().as_ref(), payment_mint.key().as_ref()],
+        bump,
+    )]
+    pub escrow_vault: Account<'info, TokenAccount>,
+
+    /// The supplier owner's account in the payment mint: receives the delivered hours' price.
+    #[account(mut, token::mint = payment_mint, token::authority = rental.supplier_owner)]
+    pub supplier_token_account: Account<'info, TokenAccount>,
+
+    /// The treasury's account in the payment mint: receives the fee on delivered hours.
+    #[account(mut, token::mint = payment_mint, token::authority = market.treasury)]
+    pub treasury_token_account: Account<'info, TokenAccount>,
+
+    /// The customer's account in the payment mint: receives what was not delivered.
+    #[account(mut, token::mint = payment_mint, token::authority = customer)]
+    pub customer_token_account: Account<'info, TokenAccount>,
+
+    pub token_program: Program<'info, Token>,
+}
+
+/// How a rental's escrow splits when `delivered` of its hours were delivered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settlement {
+    pub to_supplier: u64,
+    pub fee: u64,
+    pub refund: u64,
+}
+
+/// Supplier and fee are paid pro rata, rounded down; the customer gets the exact remainder,
+/// so the three always sum to the escrow and nothing is paid out that was not escrowed.
+pub fn split(rental: &Rental, delivered: u32) -> Result<Settlement> {
+    require!(
+        delivered <= rental.hours,
+        MarketError::InvalidDeliveredHours
+    );
+    let to_supplier = pro_rata_floor(rental.price, delivered, rental.hours)?;
+    let fee = pro_rata_floor(rental.fee, delivered, rental.hours)?;
+    let refund = rental.escrowed() - to_supplier - fee;
+    Ok(Settlement {
+        to_supplier,
+        fee,
+        refund,
+    })
+}
+
+pub fn handler(ctx: Context<SettleRental>, delivered_hours: u32) -> Result<()> {
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
+    let now = Clock::get()?.unix_timestamp;
+    let rental = &ctx.accounts.rental;
+    let market = &ctx.accounts.market;
+    require!(
+        matches!(rental.state, RentalState::Active | RentalState::Disputed),
+        MarketError::InvalidRentalState
+    );
+    let window_end = rental.ends_at.saturating_add(market.dispute_window);
+    let by_authority = ctx.accounts.settler.key() == market.authority;
+    let delivered = if by_authority {
+        delivered_hours
+    } else if rental.state == RentalState::Active && now >= window_end {
+        // undisputed and past the window: the full delivery is due to the supplier
+        require!(
+            delivered_hours == rental.hours,
+            MarketError::SettlementNotAllowed
+        );
+        rental.hours
+    } else if rental.state == RentalState::Disputed
+        && now >= window_end.saturating_add(market.dispute_window)
+    {
+        // the authority left a dispute unresolved for a whole further window: the customer
+        // is refunded in full rather than the money staying locked
+        require!(delivered_hours == 0, MarketError::SettlementNotAllowed);
+        0
+    } else {
+        return err!(MarketError::SettlementNotAllowed);
+    };
+    let s = split(rental, delivered)?;
+
+    let escrowed_total = rental.escrowed();
+    let mint = rental.payment_mint;
+    let market = &mut ctx.accounts.market;
+    let escrowed = market.escrowed_mut(&mint);
+    *escrowed = escrowed
+        .checked_sub(escrowed_total)
+        .ok_or(MarketError::MathOverflow)?;
+    ctx.accounts.supplier.open_rentals = ctx.accounts.supplier.open_rentals.saturating_sub(1);
+
+    let a = &ctx.accounts;
+    pay_from_escrow(
+        &a.market,
+        &a.escrow_vault,
+        &a.payment_mint,
+        &a.supplier_token_account,
+        &a.token_program,
+        s.to_supplier,
+    )?;
+    pay_from_escrow(
+        &a.market,
+        &a.escrow_vault,
+        &a.payment_mint,
+        &a.treasury_token_account,
+        &a.token_program,
+        s.fee,
+    )?;
+    pay_from_escrow(
+        &a.market,
+        &a.escrow_vault,
+        &a.payment_mint,
+        &a.customer_token_account,
+        &a.token_program,
+        s.refund,
+    )?;
+    emit!(RentalSettled {
+        rental: a.rental.key(),
+        delivered_hours: delivered,
+        to_supplier: s.to_supplier,
+        fee: s.fee,
+        refund: s.refund,
+    });
+    Ok(())
+}

@@ -1,0 +1,22 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::MAX_GPU_MODEL_LEN;
+
+/// A GPU owner's offer on one market. PDA `[SUPPLIER_SEED, market, owner]`.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Supplier {
+    pub market: Pubkey,
+    /// Signs for the supplier; receives payouts in its token accounts.
+    pub owner: Pubkey,
+    #[max_len(MAX_GPU_MODEL_LEN)]
+    pub gpu_model: String,
+    pub gpu_count: u16,
+    /// Price of one hour of the whole offer, in stablecoin base units.
+    pub hourly_price: u64,
+    /// New rentals are refused while false.
+    pub active: bool,
+    /// Rentals created and not yet settled, cancelled or reclaimed.
+    pub open_rentals: u32,
+    pub bump: u8,
+}
