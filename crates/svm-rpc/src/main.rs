@@ -57,6 +57,9 @@ struct Node {
     genesis_hash: String,
     txs: std::sync::Mutex<HashMap<Signature, Arc<TxRecord>>>,
     next_subscription: AtomicU64,
+    /// Transactions execute one at a time, as a leader would order them; without it concurrent
+    /// submissions touching one account would fail with `AccountInUse`.
+    submit: Mutex<()>,
 }
 
 struct RpcError {
@@ -171,6 +174,7 @@ impl Node {
 
     /// Runs preflight (unless skipped), executes, and records the outcome like a node would.
     async fn submit(&self, tx: VersionedTransaction, skip_preflight: bool) -> RpcResult {
+        let _ordered = self.submit.lock().await;
         let signature = *tx
             .signatures
             .first()
@@ -601,6 +605,7 @@ async fn main() {
         chain: Mutex::new(chain),
         txs: Default::default(),
         next_subscription: AtomicU64::new(1),
+        submit: Mutex::new(()),
     });
     let app = Router::new()
         .route("/", get(ws).post(http))

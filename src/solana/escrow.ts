@@ -1,0 +1,228 @@
+// Rentals on Solana: addresses, quotes (both payment mints side by side), and the instructions
+// customers and suppliers send. Shared by the CLI and the tests.
+import { BN, type Program } from "@anchor-lang/core";
+import { getAssociatedTokenAddressSync, getMint } from "@solana/spl-token";
+import { PublicKey } from "@solana/web3.js";
+
+import idlJson from "./idl/compute_market.json" with { type: "json" };
+import type { ComputeMarket } from "./idl/compute_market.js";
+import { MAX_BPS, PROGRAM_ID } from "./market.js";
+
+const seed = (name: string): Buffer =>
+  Buffer.from(JSON.parse(idlJson.constants.find((c) => c.name === name)!.value) as number[]);
+export const SUPPLIER_SEED = seed("SUPPLIER_SEED");
+export const RENTAL_SEED = seed("RENTAL_SEED");
+export const ESCROW_VAULT_SEED = seed("ESCROW_VAULT_SEED");
+
+export function supplierAddress(market: PublicKey, owner: PublicKey, programId = PROGRAM_ID) {
+  return PublicKey.findProgramAddressSync([SUPPLIER_SEED, market.toBuffer(), owner.toBuffer()], programId)[0];
+}
+
+export function rentalAddress(
+  market: PublicKey,
+  customer: PublicKey,
+  rentalId: bigint,
+  programId = PROGRAM_ID,
+) {
+  const id = Buffer.alloc(8);
+  id.writeBigUInt64LE(rentalId);
+  return PublicKey.findProgramAddressSync(
+    [RENTAL_SEED, market.toBuffer(), customer.toBuffer(), id],
+    programId,
+  )[0];
+}
+
+export function escrowVaultAddress(market: PublicKey, mint: PublicKey, programId = PROGRAM_ID) {
+  return PublicKey.findProgramAddressSync(
+    [ESCROW_VAULT_SEED, market.toBuffer(), mint.toBuffer()],
+    programId,
+  )[0];
+}
+
+const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
+
+export interface Quote {
+  mint: PublicKey;
+  price: bigint;
+  fee: bigint;
+  total: bigint;
+}
+
+/**
+ * What `hours` of `supplier` cost in each mint, with the program's rounding (fee up, discount
+ * down, token conversion up). `token` is undefined when the token price is unset or stale.
+ */
+export async function quoteRental(
+  program: Program<ComputeMarket>,
+  market: PublicKey,
+  supplier: PublicKey,
+  hours: number,
+  now: number,
+) {
+  const [m, s] = await Promise.all([
+    program.account.marketConfig.fetch(market),
+    program.account.supplier.fetch(supplier),
+  ]);
+  const priceStable = BigInt(s.hourlyPrice.toString()) * BigInt(hours);
+  const feeStable = ceilDiv(priceStable * BigInt(m.feeBps), BigInt(MAX_BPS));
+  const stable: Quote = {
+    mint: m.stableMint,
+    price: priceStable,
+    fee: feeStable,
+    total: priceStable + feeStable,
+  };
+  const tokenPrice = BigInt(m.tokenPrice.toString());
+  const fresh = tokenPrice > 0n && now - Number(m.tokenPriceUpdatedAt) <= Number(m.maxPriceStaleness);
+  let token: Quote | undefined;
+  if (fresh) {
+    const { decimals } = await getMint(program.provider.connection, m.tokenMint);
+    const scale = 10n ** BigInt(decimals);
+    const waived = (feeStable * BigInt(m.tokenDiscountBps)) / BigInt(MAX_BPS);
+    const price = ceilDiv(priceStable * scale, tokenPrice);
+    const fee = ceilDiv((feeStable - waived) * scale, tokenPrice);
+    token = { mint: m.tokenMint, price, fee, total: price + fee };
+  }
+  return { stable, token, tokenPrice, supplierOwner: s.owner, hourlyPrice: BigInt(s.hourlyPrice.toString()) };
+}
+
+export async function createRental(
+  program: Program<ComputeMarket>,
+  p: {
+    market: PublicKey;
+    supplier: PublicKey;
+    rentalId: bigint;
+    hours: number;
+    mint: PublicKey;
+    maxAmount: bigint;
+    from?: PublicKey;
+  },
+) {
+  const customer = program.provider.publicKey!;
+  const signature = await program.methods
+    .createRental({
+      rentalId: new BN(p.rentalId.toString()),
+      hours: p.hours,
+      maxAmount: new BN(p.maxAmount.toString()),
+    })
+    .accountsPartial({
+      customer,
+      market: p.market,
+      supplier: p.supplier,
+      rental: rentalAddress(p.market, customer, p.rentalId, program.programId),
+      paymentMint: p.mint,
+      customerTokenAccount: p.from ?? getAssociatedTokenAddressSync(p.mint, customer),
+      escrowVault: escrowVaultAddress(p.market, p.mint, program.programId),
+    })
+    .rpc();
+  return { rental: rentalAddress(p.market, customer, p.rentalId, program.programId), signature };
+}
+
+export async function startRental(program: Program<ComputeMarket>, rental: PublicKey) {
+  const r = await program.account.rental.fetch(rental);
+  return program.methods
+    .startRental()
+    .accountsPartial({ owner: program.provider.publicKey!, market: r.market, supplier: r.supplier, rental })
+    .rpc();
+}
+
+/** Accounts of settle/cancel/reclaim, with the parties' associated token accounts by default. */
+async function paymentAccounts(program: Program<ComputeMarket>, rental: PublicKey) {
+  const r = await program.account.rental.fetch(rental);
+  const m = await program.account.marketConfig.fetch(r.market);
+  return {
+    r,
+    base: {
+      market: r.market,
+      supplier: r.supplier,
+      rental,
+      customer: r.customer,
+      paymentMint: r.paymentMint,
+      escrowVault: escrowVaultAddress(r.market, r.paymentMint, program.programId),
+      customerTokenAccount: getAssociatedTokenAddressSync(r.paymentMint, r.customer, true),
+    },
+    supplierTokenAccount: getAssociatedTokenAddressSync(r.paymentMint, r.supplierOwner, true),
+    treasuryTokenAccount: getAssociatedTokenAddressSync(r.paymentMint, m.treasury, true),
+  };
+}
+
+export async function settleRental(
+  program: Program<ComputeMarket>,
+  rental: PublicKey,
+  deliveredHours: number,
+) {
+  const a = await paymentAccounts(program, rental);
+  return program.methods
+    .settleRental(deliveredHours)
+    .accountsPartial({
+      ...a.base,
+      settler: program.provider.publicKey!,
+      supplierTokenAccount: a.supplierTokenAccount,
+      treasuryTokenAccount: a.treasuryTokenAccount,
+    })
+    .rpc();
+}
+
+export async function cancelRental(program: Program<ComputeMarket>, rental: PublicKey) {
+  const a = await paymentAccounts(program, rental);
+  return program.methods
+    .cancelRental()
+    .accountsPartial({ ...a.base, caller: program.provider.publicKey! })
+    .rpc();
+}
+
+export async function reclaimExpired(program: Program<ComputeMarket>, rental: PublicKey) {
+  const a = await paymentAccounts(program, rental);
+  return program.methods
+    .reclaimExpired()
+    .accountsPartial({ ...a.base, caller: program.provider.publicKey! })
+    .rpc();
+}
+
+export async function disputeRental(program: Program<ComputeMarket>, rental: PublicKey) {
+  const r = await program.account.rental.fetch(rental);
+  return program.methods
+    .disputeRental()
+    .accountsPartial({ customer: program.provider.publicKey!, rental, market: r.market })
+    .rpc();
+}
+
+/** Market authority: creates the escrow vaults of both accepted mints. */
+export async function initEscrowVaults(program: Program<ComputeMarket>, market: PublicKey) {
+  const m = await program.account.marketConfig.fetch(market);
+  for (const mint of [m.stableMint, m.tokenMint]) {
+    await program.methods
+      .initEscrowVault()
+      .accountsPartial({
+        authority: program.provider.publicKey!,
+        market,
+        mint,
+        escrowVault: escrowVaultAddress(market, mint, program.programId),
+      })
+      .rpc();
+  }
+}
+
+/** Price authority: stablecoin base units per whole market token. */
+export async function setTokenPrice(program: Program<ComputeMarket>, market: PublicKey, tokenPrice: bigint) {
+  return program.methods
+    .setTokenPrice(new BN(tokenPrice.toString()))
+    .accountsPartial({ priceAuthority: program.provider.publicKey!, market })
+    .rpc();
+}
+
+export async function registerSupplier(
+  program: Program<ComputeMarket>,
+  market: PublicKey,
+  offer: { gpuModel: string; gpuCount: number; hourlyPrice: bigint },
+) {
+  const owner = program.provider.publicKey!;
+  await program.methods
+    .registerSupplier({
+      gpuModel: offer.gpuModel,
+      gpuCount: offer.gpuCount,
+      hourlyPrice: new BN(offer.hourlyPrice.toString()),
+    })
+    .accountsPartial({ owner, market, supplier: supplierAddress(market, owner, program.programId) })
+    .rpc();
+  return supplierAddress(market, owner, program.programId);
+}

@@ -1,0 +1,201 @@
+// Rentals through Anchor's TS client on the local SVM: both payment mints, the token discount,
+// time windows, and the escrow always equal to the open rentals' escrow.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+
+import { Wallet } from "@anchor-lang/core";
+import { createAssociatedTokenAccount, createMint, getAccount, mintTo } from "@solana/spl-token";
+import { Keypair, LAMPORTS_PER_SOL, type Connection, type PublicKey } from "@solana/web3.js";
+
+import {
+  cancelRental,
+  createRental,
+  disputeRental,
+  escrowVaultAddress,
+  initEscrowVaults,
+  quoteRental,
+  reclaimExpired,
+  registerSupplier,
+  setTokenPrice,
+  settleRental,
+  startRental,
+} from "../../src/solana/escrow.js";
+import { startLocalChain, timeTravel, type LocalChain } from "../../src/solana/localnet.js";
+import { initializeMarket, marketProgram, programErrorName } from "../../src/solana/market.js";
+
+const USDC = 1_000_000n;
+const TOKEN = 1_000_000_000n;
+
+async function funded(connection: Connection): Promise<Keypair> {
+  const kp = Keypair.generate();
+  const sig = await connection.requestAirdrop(kp.publicKey, 10 * LAMPORTS_PER_SOL);
+  await connection.confirmTransaction({ signature: sig, ...(await connection.getLatestBlockhash()) });
+  return kp;
+}
+
+async function expectProgramError(promise: Promise<unknown>, name: string) {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.equal(programErrorName(err), name, `expected ${name}, got: ${err}`);
+    return true;
+  });
+}
+
+describe("rental escrow on the local SVM", () => {
+  let chain: LocalChain;
+  let connection: Connection;
+  let market: PublicKey;
+  let supplier: PublicKey;
+  let stableMint: PublicKey;
+  let tokenMint: PublicKey;
+  let creator: Keypair;
+  let customer: Keypair;
+  let supplierOwner: Keypair;
+  let treasury: Keypair;
+  let nextId = 1n;
+  const ata: Record<string, [PublicKey, PublicKey]> = {};
+  const program = (k: Keypair) => marketProgram(connection, new Wallet(k));
+  const now = async () => (await timeTravel(chain.rpcUrl, {})).unixTimestamp;
+  const balance = async (a: PublicKey) => (await getAccount(connection, a)).amount;
+
+  async function assertSolvent() {
+    const m = await program(creator).account.marketConfig.fetch(market);
+    assert.equal(await balance(escrowVaultAddress(market, stableMint)), BigInt(m.escrowedStable.toString()));
+    assert.equal(await balance(escrowVaultAddress(market, tokenMint)), BigInt(m.escrowedToken.toString()));
+  }
+
+  before(async () => {
+    chain = await startLocalChain();
+    connection = chain.connection;
+    const mintAuthority = await funded(connection);
+    stableMint = await createMint(connection, mintAuthority, mintAuthority.publicKey, null, 6);
+    tokenMint = await createMint(connection, mintAuthority, mintAuthority.publicKey, null, 9);
+    [creator, customer, supplierOwner, treasury] = await Promise.all(
+      [0, 1, 2, 3].map(() => funded(connection)),
+    );
+    ({ market } = await initializeMarket(program(creator), {
+      stableMint,
+      tokenMint,
+      treasury: treasury.publicKey,
+      feeBps: 500,
+      tokenDiscountBps: 2_500,
+    }));
+    await initEscrowVaults(program(creator), market);
+    await setTokenPrice(program(creator), market, 2_500_000n); // 1 token = 2.5 USDC
+    supplier = await registerSupplier(program(supplierOwner), market, {
+      gpuModel: "RTX-4090",
+      gpuCount: 4,
+      hourlyPrice: 20n * USDC,
+    });
+    for (const [name, k] of [
+      ["customer", customer],
+      ["supplier", supplierOwner],
+      ["treasury", treasury],
+    ] as const) {
+      ata[name] = [
+        await createAssociatedTokenAccount(connection, k, stableMint, k.publicKey),
+        await createAssociatedTokenAccount(connection, k, tokenMint, k.publicKey),
+      ];
+    }
+    await mintTo(connection, mintAuthority, stableMint, ata.customer[0], mintAuthority, 10_000n * USDC);
+    await mintTo(connection, mintAuthority, tokenMint, ata.customer[1], mintAuthority, 10_000n * TOKEN);
+  });
+
+  after(async () => {
+    await chain?.stop();
+  });
+
+  it("quotes both payment modes side by side, the token one with the fee discount", async () => {
+    const q = await quoteRental(program(customer), market, supplier, 10, await now());
+    assert.deepEqual([q.stable.price, q.stable.fee, q.stable.total], [200n * USDC, 10n * USDC, 210n * USDC]);
+    // 200 USDC = 80 tokens; fee 10 USDC - 25 % = 7.5 USDC = 3 tokens
+    assert.deepEqual([q.token!.price, q.token!.fee, q.token!.total], [80n * TOKEN, 3n * TOKEN, 83n * TOKEN]);
+  });
+
+  it("rents in the stablecoin; after the window anyone settles; amounts match the quote to the unit", async () => {
+    const q = await quoteRental(program(customer), market, supplier, 10, await now());
+    const before = await Promise.all([ata.customer[0], ata.supplier[0], ata.treasury[0]].map(balance));
+    const { rental } = await createRental(program(customer), {
+      market,
+      supplier,
+      rentalId: nextId++,
+      hours: 10,
+      mint: stableMint,
+      maxAmount: q.stable.total,
+    });
+    assert.equal(await balance(ata.customer[0]), before[0] - q.stable.total);
+    await assertSolvent();
+    await startRental(program(supplierOwner), rental);
+    await expectProgramError(settleRental(program(customer), rental, 10), "SettlementNotAllowed");
+    await timeTravel(chain.rpcUrl, { unixTimestamp: (await now()) + 10 * 3_600 + 86_400 });
+    await settleRental(program(await funded(connection)), rental, 10);
+    assert.equal(await balance(ata.supplier[0]), before[1] + q.stable.price);
+    assert.equal(await balance(ata.treasury[0]), before[2] + q.stable.fee);
+    assert.equal(await connection.getAccountInfo(rental), null, "rental account closed");
+    await assertSolvent();
+  });
+
+  it("rents in the token; the authority settles a usage report of 4 of 10 hours", async () => {
+    await setTokenPrice(program(creator), market, 2_500_000n);
+    const q = await quoteRental(program(customer), market, supplier, 10, await now());
+    const before = await Promise.all([ata.customer[1], ata.supplier[1], ata.treasury[1]].map(balance));
+    const { rental } = await createRental(program(customer), {
+      market,
+      supplier,
+      rentalId: nextId++,
+      hours: 10,
+      mint: tokenMint,
+      maxAmount: q.token!.total,
+    });
+    await startRental(program(supplierOwner), rental);
+    await settleRental(program(creator), rental, 4);
+    const toSupplier = (q.token!.price * 4n) / 10n;
+    const fee = (q.token!.fee * 4n) / 10n;
+    assert.equal(await balance(ata.supplier[1]), before[1] + toSupplier);
+    assert.equal(await balance(ata.treasury[1]), before[2] + fee);
+    assert.equal(await balance(ata.customer[1]), before[0] - toSupplier - fee);
+    await assertSolvent();
+  });
+
+  it("error: slippage, stale price, someone else's cancel; disputes go to the authority", async () => {
+    await setTokenPrice(program(creator), market, 2_500_000n);
+    const q = await quoteRental(program(customer), market, supplier, 2, await now());
+    const params = { market, supplier, hours: 2, mint: tokenMint };
+    await expectProgramError(
+      createRental(program(customer), { ...params, rentalId: nextId++, maxAmount: q.token!.total - 1n }),
+      "SlippageExceeded",
+    );
+    await timeTravel(chain.rpcUrl, { unixTimestamp: (await now()) + 3_601 });
+    await expectProgramError(
+      createRental(program(customer), { ...params, rentalId: nextId++, maxAmount: q.token!.total }),
+      "StalePrice",
+    );
+    const { rental } = await createRental(program(customer), {
+      ...params,
+      mint: stableMint,
+      rentalId: nextId++,
+      maxAmount: q.stable.total,
+    });
+    await expectProgramError(cancelRental(program(supplierOwner), rental), "NotCustomer");
+    await expectProgramError(reclaimExpired(program(supplierOwner), rental), "StartTimeoutNotReached");
+    await startRental(program(supplierOwner), rental);
+    await disputeRental(program(customer), rental);
+    const before = await balance(ata.customer[0]);
+    await settleRental(program(creator), rental, 0); // the authority rules nothing was delivered
+    assert.equal(await balance(ata.customer[0]), before + q.stable.total);
+    await assertSolvent();
+  });
+
+  it("a rental never started is cancelled, or reclaimed by anyone after the timeout", async () => {
+    const q = await quoteRental(program(customer), market, supplier, 1, await now());
+    const params = { market, supplier, hours: 1, mint: stableMint, maxAmount: q.stable.total };
+    const before = await balance(ata.customer[0]);
+    const a = await createRental(program(customer), { ...params, rentalId: nextId++ });
+    await cancelRental(program(customer), a.rental);
+    const b = await createRental(program(customer), { ...params, rentalId: nextId++ });
+    await timeTravel(chain.rpcUrl, { unixTimestamp: (await now()) + 3_601 });
+    await expectProgramError(startRental(program(supplierOwner), b.rental), "StartTimeoutPassed");
+    await reclaimExpired(program(await funded(connection)), b.rental);
+    assert.equal(await balance(ata.customer[0]), before);
+    await assertSolvent();
+  });
+});
