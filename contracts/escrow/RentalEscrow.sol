@@ -93,7 +93,11 @@ contract RentalEscrow is IRentalEscrow, AccessControl, Pausable, ReentrancyGuard
     // ------------------------------------------------------------------ rentals
 
     /// @inheritdoc IRentalEscrow
-    function quote(address supplier, uint32 hours_, Currency currency) public view returns (uint256 price, uint256 fee) {
+    function quote(
+        address supplier,
+        uint32 hours_,
+        Currency currency
+    ) public view returns (uint256 price, uint256 fee) {
         uint256 priceStable = uint256(suppliers[supplier].hourlyPrice) * hours_;
         uint256 feeStable = BpsMath.mulBpsUp(priceStable, feeBps);
         if (currency == Currency.STABLE) return (priceStable, feeStable);
@@ -120,7 +124,8 @@ contract RentalEscrow is IRentalEscrow, AccessControl, Pausable, ReentrancyGuard
         uint256 total = price + fee;
         if (total > maxAmount) revert EscrowSlippage(total, maxAmount);
 
-        rentalId = nextRentalId++;
+        rentalId = nextRentalId;
+        ++nextRentalId;
         rentals[rentalId] = Rental({
             customer: msg.sender,
             supplier: supplier,
@@ -134,7 +139,7 @@ contract RentalEscrow is IRentalEscrow, AccessControl, Pausable, ReentrancyGuard
             endsAt: 0
         });
         escrowed[uint8(currency)] += total;
-        s.openRentals += 1;
+        ++s.openRentals;
         emit RentalCreated(rentalId, msg.sender, supplier, hours_, currency, price, fee);
 
         IERC20 asset = _asset(currency);
@@ -176,7 +181,9 @@ contract RentalEscrow is IRentalEscrow, AccessControl, Pausable, ReentrancyGuard
             if (delivered > r.hours_) revert EscrowInvalidDeliveredHours(delivered, r.hours_);
         } else if (state == State.Active && block.timestamp >= windowEnd && delivered == r.hours_) {
             // undisputed and past the window: the full delivery is due
-        } else if (state == State.Disputed && block.timestamp >= windowEnd + disputeWindow && delivered == 0) {
+        } else if (
+            state == State.Disputed && block.timestamp >= windowEnd + disputeWindow && delivered == 0
+        ) {
             // a dispute left unresolved for a further window: full refund, nothing stays locked
         } else {
             revert EscrowSettlementNotAllowed(rentalId);
@@ -184,7 +191,7 @@ contract RentalEscrow is IRentalEscrow, AccessControl, Pausable, ReentrancyGuard
         (uint256 toSupplier, uint256 fee, uint256 refund) = split(r.price, r.fee, delivered, r.hours_);
         r.state = State.Closed;
         escrowed[uint8(r.currency)] -= uint256(r.price) + r.fee;
-        suppliers[r.supplier].openRentals -= 1;
+        --suppliers[r.supplier].openRentals;
         emit RentalSettled(rentalId, delivered, toSupplier, fee, refund);
         IERC20 asset = _asset(r.currency);
         if (toSupplier > 0) asset.safeTransfer(r.supplier, toSupplier);
@@ -200,7 +207,8 @@ contract RentalEscrow is IRentalEscrow, AccessControl, Pausable, ReentrancyGuard
 
     /// @inheritdoc IRentalEscrow
     function reclaimExpired(uint256 rentalId) external nonReentrant {
-        if (block.timestamp <= rentals[rentalId].createdAt + startTimeout) revert EscrowStartTimeoutNotReached(rentalId);
+        if (block.timestamp <= rentals[rentalId].createdAt + startTimeout)
+            revert EscrowStartTimeoutNotReached(rentalId);
         _refund(rentalId, true);
     }
 
@@ -232,7 +240,7 @@ contract RentalEscrow is IRentalEscrow, AccessControl, Pausable, ReentrancyGuard
         uint256 amount = uint256(r.price) + r.fee;
         r.state = State.Closed;
         escrowed[uint8(r.currency)] -= amount;
-        suppliers[r.supplier].openRentals -= 1;
+        --suppliers[r.supplier].openRentals;
         emit RentalRefunded(rentalId, amount, reclaimed);
         _asset(r.currency).safeTransfer(r.customer, amount);
     }
