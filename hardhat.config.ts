@@ -77,11 +77,19 @@ const tasks = [
     .addOption({ name: "seconds", description: "seconds to add", defaultValue: "1" })
     .setAction(() => import("./scripts/tasks/dev-advance.js"))
     .build(),
-  task("deploy:arbitrum", "Deploy licence, sale, rewards and the bridged token from the licence config")
+  task(
+    "deploy:arbitrum",
+    "Deploy licence, sale, rewards, bridged token and rental escrow from config/arbitrum",
+  )
     .addOption({
       name: "licenses",
       description: "licence config",
       defaultValue: "config/arbitrum/licenses.json",
+    })
+    .addOption({
+      name: "escrow",
+      description: "rental escrow config",
+      defaultValue: "config/arbitrum/escrow.json",
     })
     .addFlag({ name: "dryRun", description: "validate the config only" })
     .setAction(() => import("./scripts/tasks/arbitrum-deploy.js"))
@@ -105,12 +113,28 @@ const tasks = [
     .addFlag({ name: "dryRun", description: "print only" })
     .setAction(() => import("./scripts/tasks/arbitrum-referral.js"))
     .build(),
+  task("escrow:set-price", "Price relayer: post the market token's price to the rental escrow's oracle")
+    .addOption({ name: "price", description: "stablecoin base units per whole token", defaultValue: "" })
+    .addOption({ name: "account", description: "index of the price-setter account", defaultValue: "0" })
+    .addFlag({ name: "dryRun", description: "print only" })
+    .setAction(() => import("./scripts/tasks/arbitrum-set-price.js"))
+    .build(),
   task("dev:bridge-deposit", "Local Arbitrum only: act as the L2 gateway and fund the rewards contract")
     .addOption({ name: "amount", description: "tokens (decimal)", defaultValue: "0" })
     .addOption({
       name: "gatewayAccount",
       description: "index of the account configured as gateway",
       defaultValue: "9",
+    })
+    .addOption({
+      name: "to",
+      description: "recipient: address or signer:N (default: the rewards contract)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "stable",
+      description: "also mint this many test stablecoin base units",
+      defaultValue: "0",
     })
     .setAction(() => import("./scripts/tasks/arbitrum-bridge-deposit.js"))
     .build(),

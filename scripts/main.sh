@@ -70,4 +70,31 @@ arb rewards:claim --account 7 --epoch-file "$epoch_file"
 
 echo "== Solana: deploy the market to the local chain"
 npx tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url "http://127.0.0.1:$sol_port"
+rent() { npm run -s rent -- "$@"; }
+echo "== Solana: a supplier lists an H100 offer; a customer rents it in each payment mode"
+keys="$logs/keys"
+mkdir -p "$keys"
+supplier=$(rent wallet --out "$keys/supplier.json" | tail -1)
+customer=$(rent wallet --out "$keys/customer.json" --stable 1000000000 --token 1000000000000 | tail -1)
+deployer="deployments/solana-localnet.deployer.json"   # the market authority on localnet
+rent offer --chain solana --keypair "$keys/supplier.json" --gpu-model H100-80GB --gpu-count 8 --hourly-price 20000000
+rent quote --chain solana --supplier "$supplier" --hours 10
+rent create --chain solana --keypair "$keys/customer.json" --supplier "$supplier" --hours 10 --pay stable --rental-id 1
+rent start --chain solana --keypair "$keys/supplier.json" --rental "$customer:1"
+rent settle --chain solana --keypair "$deployer" --rental "$customer:1" --delivered 4   # usage report
+rent create --chain solana --keypair "$keys/customer.json" --supplier "$supplier" --hours 10 --pay token --rental-id 2
+rent start --chain solana --keypair "$keys/supplier.json" --rental "$customer:2"
+rent settle --chain solana --keypair "$deployer" --rental "$customer:2"
+
+echo "== Arbitrum: the same rentals in the stablecoin and in the bridged token"
+arb dev:bridge-deposit --to signer:4 --amount 1000 --stable 1000000000
+arb escrow:set-price --price 2500000                     # the price relayer: 1 token = 2.5 USDC
+evm_supplier=$(rent offer --chain arbitrum --account 3 --gpu-model H100-80GB --gpu-count 8 --hourly-price 20000000 | tail -1 | awk '{print $2}')
+rent quote --chain arbitrum --supplier "$evm_supplier" --hours 10
+rent create --chain arbitrum --account 4 --supplier "$evm_supplier" --hours 10 --pay stable
+rent start --chain arbitrum --account 3 --rental 1
+rent settle --chain arbitrum --account 0 --rental 1 --delivered 4
+rent create --chain arbitrum --account 4 --supplier "$evm_supplier" --hours 10 --pay token
+rent start --chain arbitrum --account 3 --rental 2
+rent settle --chain arbitrum --account 0 --rental 2
 echo "== done: records in deployments/{ethereum-localhost,arbitrum-localArbitrum,solana-localnet}.json"

@@ -1,8 +1,9 @@
 // Deploys the Solana side: creates (on localnet) the test mints, initializes the market,
 // creates and funds the ignition vault, and writes deployments/solana-<network>.json.
 //   npx tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url http://127.0.0.1:8899
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
+import path from "node:path";
 
 import { Wallet } from "@anchor-lang/core";
 import { createAccount, createMint, mintTo } from "@solana/spl-token";
@@ -10,7 +11,8 @@ import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.j
 import { Command } from "commander";
 import { z } from "zod";
 
-import { writeDeployment } from "../../src/deployments.js";
+import { DEPLOYMENTS_DIR, writeDeployment } from "../../src/deployments.js";
+import { initEscrowVaults, setTokenPrice } from "../../src/solana/escrow.js";
 import {
   fundIgnition,
   initIgnitionVault,
@@ -43,6 +45,8 @@ const Config = z
     stableDecimals: z.number().int().min(0).max(18).default(6),
     tokenDecimals: z.number().int().min(0).max(18).default(9),
     ignitionFunding: z.string().regex(/^\d+$/).default("0"),
+    /** stablecoin base units per whole token; the deployer is the price authority at first */
+    initialTokenPrice: z.string().regex(/^\d+$/).optional(),
   })
   .refine((c) => c.createTestMints || (c.stableMint && c.tokenMint), {
     message: "stableMint and tokenMint are required unless createTestMints is true",
@@ -107,6 +111,8 @@ async function main() {
     tokenDiscountBps: config.tokenDiscountBps,
   });
   const { vault } = await initIgnitionVault(anchorProgram, market);
+  await initEscrowVaults(anchorProgram, market);
+  if (config.initialTokenPrice) await setTokenPrice(anchorProgram, market, BigInt(config.initialTokenPrice));
   const funding = BigInt(config.ignitionFunding);
   if (funding > 0n) {
     const from = await createAccount(connection, deployer, tokenMint, deployer.publicKey, Keypair.generate());
@@ -126,6 +132,13 @@ async function main() {
     deployedAt: new Date().toISOString(),
   };
   const file = writeDeployment(`solana-${config.network}`, record);
+  if (config.network === "localnet") {
+    // local tools (the CLI's faucet, the authority's settlements) need the ephemeral deployer
+    writeFileSync(
+      path.join(DEPLOYMENTS_DIR, "solana-localnet.deployer.json"),
+      JSON.stringify([...deployer.secretKey]),
+    );
+  }
   console.log(JSON.stringify(record, null, 2));
   console.log(`record written to ${file}`);
 }

@@ -14,6 +14,7 @@ import {
   deployArbitrum,
   loadLicenseConfig,
 } from "../../src/evm/arbitrum.js";
+import { deployRentalEscrow, loadEscrowConfig } from "../../src/evm/escrow.js";
 import { buildEpoch, readReports, type EpochFile } from "../../src/evm/rewards.js";
 import {
   CheckerNodeLicense__factory,
@@ -60,7 +61,7 @@ async function context(hre: HardhatRuntimeEnvironment, account: string) {
 }
 
 export async function deployTask(
-  args: { licenses: string; dryRun: boolean },
+  args: { licenses: string; escrow: string; dryRun: boolean },
   hre: HardhatRuntimeEnvironment,
 ) {
   const config = loadLicenseConfig(args.licenses);
@@ -70,7 +71,15 @@ export async function deployTask(
     `licences ${args.licenses}: ${config.license.name}, ${config.sale.tiers.length} tiers, ${supply} for sale`,
   );
   if (args.dryRun) return console.log(`dry run: would deploy to ${networkName}; nothing sent`);
+  const escrowConfig = loadEscrowConfig(args.escrow);
   const d = await deployArbitrum(ethers, config, { log: (l) => console.log(`deployed ${l}`) });
+  const e = await deployRentalEscrow(ethers, escrowConfig, {
+    stable: d.addresses.stablecoin,
+    token: d.addresses.token,
+    treasury: await d.sale.treasury(),
+  });
+  Object.assign(d.addresses, e.addresses);
+  for (const [k, v] of Object.entries(e.addresses)) console.log(`deployed ${k} ${v}`);
   const allowlist = [...d.allowlist.entries()].map(([, [account, allowance]]) => ({
     account: account as string,
     allowance: Number(allowance),
@@ -239,9 +248,10 @@ export async function referralTask(
 
 const LOCAL_ARBITRUM = 412346n;
 
-/** Local only: plays the L2 gateway and mints bridged tokens to the rewards contract. */
+/** Local only: plays the L2 gateway and mints bridged tokens (to the rewards contract unless
+ *  --to is given), and test stablecoin with --stable. */
 export async function bridgeDepositTask(
-  args: { amount: string; gatewayAccount: string },
+  args: { amount: string; gatewayAccount: string; to: string; stable: string },
   hre: HardhatRuntimeEnvironment,
 ) {
   const ctx = await context(hre, args.gatewayAccount);
@@ -256,6 +266,50 @@ export async function bridgeDepositTask(
   );
   const { L2ComputeToken__factory } = await import("../../types/ethers-contracts/index.js");
   const token = L2ComputeToken__factory.connect(ctx.record.addresses.token, ctx.signer);
-  await (await token.bridgeMint(ctx.record.addresses.rewards, amount)).wait();
-  console.log(`bridged ${formatEther(amount)} tokens to the rewards contract`);
+  const signerRef = /^signer:(\d+)$/.exec(args.to);
+  const to =
+    args.to === ""
+      ? ctx.record.addresses.rewards
+      : signerRef
+        ? (await ctx.ethers.getSigners())[Number(signerRef[1])].address
+        : address.parse(args.to);
+  await (await token.bridgeMint(to, amount)).wait();
+  console.log(`bridged ${formatEther(amount)} tokens to ${to}`);
+  const stableUnits = z
+    .string()
+    .regex(/^\d+$/)
+    .parse(args.stable || "0");
+  if (BigInt(stableUnits) > 0n) {
+    await (
+      await MockStablecoin__factory.connect(ctx.record.addresses.stablecoin, ctx.signer).mint(
+        to,
+        BigInt(stableUnits),
+      )
+    ).wait();
+    console.log(`minted ${stableUnits} test stablecoin base units to ${to}`);
+  }
+}
+
+/** The price relayer (PRICE_SETTER_ROLE) posts the market token's price for RentalEscrow. */
+export async function setPriceTask(
+  args: { price: string; account: string; dryRun: boolean },
+  hre: HardhatRuntimeEnvironment,
+) {
+  const price = z
+    .string()
+    .regex(/^[1-9]\d*$/, "stablecoin base units per whole token")
+    .parse(args.price);
+  const ctx = await context(hre, args.account);
+  const oracleAddress = address.parse(
+    (
+      readDeployment(`arbitrum-${(await hre.network.getOrCreate()).networkName}`) as {
+        addresses: { priceOracle: string };
+      }
+    ).addresses.priceOracle,
+  );
+  console.log(`token price ${price} stablecoin base units per token on ${oracleAddress}`);
+  if (args.dryRun) return console.log("dry run: not sent");
+  const { ManualPriceOracle__factory } = await import("../../types/ethers-contracts/index.js");
+  await (await ManualPriceOracle__factory.connect(oracleAddress, ctx.signer).setPrice(BigInt(price))).wait();
+  console.log("price set");
 }

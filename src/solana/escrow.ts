@@ -1,7 +1,11 @@
 // Rentals on Solana: addresses, quotes (both payment mints side by side), and the instructions
 // customers and suppliers send. Shared by the CLI and the tests.
 import { BN, type Program } from "@anchor-lang/core";
-import { getAssociatedTokenAddressSync, getMint } from "@solana/spl-token";
+import {
+  createAssociatedTokenAccountIdempotentInstruction,
+  getAssociatedTokenAddressSync,
+  getMint,
+} from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 
 import idlJson from "./idl/compute_market.json" with { type: "json" };
@@ -129,8 +133,19 @@ export async function startRental(program: Program<ComputeMarket>, rental: Publi
 async function paymentAccounts(program: Program<ComputeMarket>, rental: PublicKey) {
   const r = await program.account.rental.fetch(rental);
   const m = await program.account.marketConfig.fetch(r.market);
+  const payer = program.provider.publicKey!;
+  // every party's associated account must exist to be paid: create the missing ones (idempotent)
+  const ensure = [r.customer, r.supplierOwner, m.treasury].map((owner) =>
+    createAssociatedTokenAccountIdempotentInstruction(
+      payer,
+      getAssociatedTokenAddressSync(r.paymentMint, owner, true),
+      owner,
+      r.paymentMint,
+    ),
+  );
   return {
     r,
+    ensure,
     base: {
       market: r.market,
       supplier: r.supplier,
@@ -159,6 +174,7 @@ export async function settleRental(
       supplierTokenAccount: a.supplierTokenAccount,
       treasuryTokenAccount: a.treasuryTokenAccount,
     })
+    .preInstructions(a.ensure)
     .rpc();
 }
 

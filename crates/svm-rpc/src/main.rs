@@ -386,6 +386,8 @@ impl Node {
                 )
             }
             "getRecentPrioritizationFees" => Ok(json!([])),
+            // One bank: every slot's time is the cluster clock's (moved by cm_timeTravel).
+            "getBlockTime" => Ok(json!(self.chain.lock().await.clock().await.unix_timestamp)),
             "getMinimumBalanceForRentExemption" => {
                 let len = param(params, 0)
                     .as_u64()

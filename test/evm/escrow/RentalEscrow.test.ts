@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { encodeBytes32String, parseEther } from "ethers";
 import { network } from "hardhat";
 
+import type { MockStablecoin } from "../../../types/ethers-contracts/index.js";
+
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
 
@@ -14,7 +16,8 @@ const H100 = encodeBytes32String("H100-80GB");
 
 async function escrowFixture(stableName: "MockStablecoin" | "FeeOnTransferToken" = "MockStablecoin") {
   const [admin, supplier, customer, treasury, stranger] = await ethers.getSigners();
-  const stable = await ethers.deployContract(stableName);
+  // both mocks expose mint() and the ERC-20 interface
+  const stable = (await ethers.deployContract(stableName)) as unknown as MockStablecoin;
   const token = await ethers.deployContract("L2ComputeToken", ["CMT", "CMT", admin.address, admin.address]);
   const oracle = await ethers.deployContract("ManualPriceOracle", [admin.address, admin.address]);
   await oracle.setPrice(TOKEN_PRICE);

@@ -1,0 +1,355 @@
+// The rental CLI for customers and suppliers, on Solana and on Arbitrum.
+//   npm run rent -- quote --chain solana --supplier <address> --hours 10
+//   npm run rent -- create --chain arbitrum --supplier <address> --hours 10 --pay token
+// Solana reads deployments/solana-<network>.json and signs with --keypair; Arbitrum reads
+// deployments/arbitrum-<network>.json and signs with account --account of the Hardhat network.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { Wallet } from "@anchor-lang/core";
+import { getOrCreateAssociatedTokenAccount, mintTo } from "@solana/spl-token";
+import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
+import { Command, Option } from "commander";
+import { encodeBytes32String, formatUnits } from "ethers";
+import { z } from "zod";
+
+import { DEPLOYMENTS_DIR, readDeployment } from "../../src/deployments.js";
+import { EvmCurrency } from "../../src/evm/escrow.js";
+import * as sol from "../../src/solana/escrow.js";
+import { marketProgram, programErrorName } from "../../src/solana/market.js";
+
+const solanaPubkey = z.string().refine((s) => {
+  try {
+    new PublicKey(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, "not a base58 public key");
+const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "not a 0x address");
+const positiveInt = z.coerce.number().int().positive();
+
+interface Common {
+  chain: "solana" | "arbitrum";
+  network?: string;
+  keypair?: string;
+  account: string;
+  dryRun: boolean;
+}
+
+// ------------------------------------------------------------------ Solana plumbing
+
+const SolanaRecord = z.object({
+  rpcUrl: z.string(),
+  market: solanaPubkey,
+  stableMint: solanaPubkey,
+  tokenMint: solanaPubkey,
+});
+
+function solana(o: Common) {
+  const network = o.network ?? "localnet";
+  const record = SolanaRecord.parse(readDeployment(`solana-${network}`));
+  const connection = new Connection(record.rpcUrl, "confirmed");
+  if (network === "localnet") {
+    (connection as unknown as { _disableBlockhashCaching: boolean })._disableBlockhashCaching = true;
+  }
+  const signer = o.keypair
+    ? Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(o.keypair, "utf8"))))
+    : Keypair.generate(); // read-only commands
+  const program = marketProgram(connection, new Wallet(signer));
+  return { network, record, connection, signer, program, market: new PublicKey(record.market) };
+}
+
+function needKeypair(o: Common) {
+  if (!o.keypair) throw new Error("--keypair <file> is required to sign on Solana");
+}
+
+/** A rental on Solana is named by its address; `<customer>:<id>` also works. */
+function solanaRental(ctx: ReturnType<typeof solana>, ref: string): PublicKey {
+  const m = /^(\w+):(\d+)$/.exec(ref);
+  if (m) return sol.rentalAddress(ctx.market, new PublicKey(solanaPubkey.parse(m[1])), BigInt(m[2]));
+  return new PublicKey(solanaPubkey.parse(ref));
+}
+
+// ------------------------------------------------------------------ Arbitrum plumbing
+
+async function arbitrum(o: Common) {
+  const { network } = await import("hardhat");
+  const conn = await network.getOrCreate({ network: o.network ?? "localArbitrum" });
+  const record = z
+    .object({ addresses: z.object({ rentalEscrow: evmAddress, stablecoin: evmAddress, token: evmAddress }) })
+    .parse(readDeployment(`arbitrum-${conn.networkName}`));
+  const signer = (await conn.ethers.getSigners())[Number(positiveInt.or(z.literal("0")).parse(o.account))];
+  if (!signer) throw new Error(`--account ${o.account}: no such account on ${conn.networkName}`);
+  const { RentalEscrow__factory, MockStablecoin__factory } =
+    await import("../../types/ethers-contracts/index.js");
+  const escrow = RentalEscrow__factory.connect(record.addresses.rentalEscrow, signer);
+  const erc20 = (a: string) => MockStablecoin__factory.connect(a, signer);
+  return { conn, record, signer, escrow, erc20 };
+}
+
+async function report<T>(what: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    const name = programErrorName(err);
+    const evm = (err as { revert?: { name?: string; args?: unknown[] } }).revert;
+    const reason =
+      name ?? (evm?.name ? `${evm.name}(${(evm.args ?? []).join(", ")})` : (err as Error).message);
+    throw new Error(`${what} failed: ${reason}`);
+  }
+}
+
+// ------------------------------------------------------------------ commands
+
+const program = new Command("rent").description("Rent GPUs on compute-market (Solana or Arbitrum)");
+const withCommon = (c: Command) =>
+  c
+    .addOption(
+      new Option("--chain <chain>", "solana | arbitrum")
+        .choices(["solana", "arbitrum"])
+        .makeOptionMandatory(),
+    )
+    .option("--network <name>", "solana: localnet | devnet | ...; arbitrum: Hardhat network name")
+    .option("--keypair <file>", "Solana signer (JSON secret key)")
+    .option("--account <index>", "Arbitrum signer: account index of the network", "0")
+    .option("--dry-run", "print what would be sent, send nothing", false);
+
+withCommon(
+  program.command("quote").description("price of a rental in the stablecoin and in the token, side by side"),
+)
+  .requiredOption("--supplier <address>", "the supplier (Solana: its owner's address)")
+  .requiredOption("--hours <n>", "hours of GPU time")
+  .action(async (o: Common & { supplier: string; hours: string }) => {
+    const hours = positiveInt.parse(o.hours);
+    if (o.chain === "solana") {
+      const ctx = solana(o);
+      const supplier = sol.supplierAddress(ctx.market, new PublicKey(solanaPubkey.parse(o.supplier)));
+      const now =
+        (await ctx.connection.getBlockTime(await ctx.connection.getSlot())) ?? Math.floor(Date.now() / 1000);
+      const q = await sol.quoteRental(ctx.program, ctx.market, supplier, hours, now);
+      console.log(`${hours} h of ${o.supplier} on Solana:`);
+      console.log(
+        `  stablecoin  price ${q.stable.price}  fee ${q.stable.fee}  total ${q.stable.total}  (base units)`,
+      );
+      console.log(
+        q.token
+          ? `  token       price ${q.token.price}  fee ${q.token.fee}  total ${q.token.total}  (fee discounted)`
+          : "  token       unavailable: no fresh token price",
+      );
+    } else {
+      const ctx = await arbitrum(o);
+      const supplier = evmAddress.parse(o.supplier);
+      const [sp, sf] = await ctx.escrow.quote(supplier, hours, EvmCurrency.stable);
+      console.log(`${hours} h of ${supplier} on Arbitrum:`);
+      console.log(
+        `  stablecoin  price ${formatUnits(sp, 6)}  fee ${formatUnits(sf, 6)}  total ${formatUnits(sp + sf, 6)}`,
+      );
+      try {
+        const [tp, tf] = await ctx.escrow.quote(supplier, hours, EvmCurrency.token);
+        console.log(
+          `  token       price ${formatUnits(tp, 18)}  fee ${formatUnits(tf, 18)}  total ${formatUnits(tp + tf, 18)}  (fee discounted)`,
+        );
+      } catch {
+        console.log("  token       unavailable: the oracle price is stale");
+      }
+    }
+  });
+
+withCommon(program.command("create").description("pay a rental into escrow"))
+  .requiredOption("--supplier <address>", "the supplier (Solana: its owner's address)")
+  .requiredOption("--hours <n>", "hours of GPU time")
+  .addOption(new Option("--pay <currency>", "stable | token").choices(["stable", "token"]).default("stable"))
+  .option("--max-amount <units>", "slippage guard in base units (default: the quote)")
+  .option("--rental-id <n>", "Solana: your id for this rental (default: the current time)")
+  .action(
+    async (
+      o: Common & {
+        supplier: string;
+        hours: string;
+        pay: "stable" | "token";
+        maxAmount?: string;
+        rentalId?: string;
+      },
+    ) => {
+      const hours = positiveInt.parse(o.hours);
+      if (o.chain === "solana") {
+        needKeypair(o);
+        const ctx = solana(o);
+        const supplier = sol.supplierAddress(ctx.market, new PublicKey(solanaPubkey.parse(o.supplier)));
+        const now =
+          (await ctx.connection.getBlockTime(await ctx.connection.getSlot())) ??
+          Math.floor(Date.now() / 1000);
+        const q = await sol.quoteRental(ctx.program, ctx.market, supplier, hours, now);
+        const chosen = o.pay === "stable" ? q.stable : q.token;
+        if (!chosen) throw new Error("no fresh token price: pay in the stablecoin or retry later");
+        const rentalId = BigInt(o.rentalId ?? Date.now());
+        const maxAmount = o.maxAmount ? BigInt(z.string().regex(/^\d+$/).parse(o.maxAmount)) : chosen.total;
+        console.log(
+          `rental ${ctx.signer.publicKey.toBase58()}:${rentalId}: ${chosen.total} base units (max ${maxAmount})`,
+        );
+        if (o.dryRun) return console.log("dry run: not sent");
+        const { rental } = await report(
+          "create",
+          sol.createRental(ctx.program, {
+            market: ctx.market,
+            supplier,
+            rentalId,
+            hours,
+            mint: chosen.mint,
+            maxAmount,
+          }),
+        );
+        console.log(`created ${rental.toBase58()}`);
+      } else {
+        const ctx = await arbitrum(o);
+        const supplier = evmAddress.parse(o.supplier);
+        const currency = EvmCurrency[o.pay];
+        const [price, fee] = await ctx.escrow.quote(supplier, hours, currency);
+        const maxAmount = o.maxAmount ? BigInt(o.maxAmount) : price + fee;
+        console.log(`rental of ${hours} h: ${price + fee} base units (max ${maxAmount})`);
+        if (o.dryRun) return console.log("dry run: not sent");
+        const asset = ctx.erc20(
+          o.pay === "stable" ? ctx.record.addresses.stablecoin : ctx.record.addresses.token,
+        );
+        await (await asset.approve(ctx.record.addresses.rentalEscrow, maxAmount)).wait();
+        const receipt = await (
+          await report("create", ctx.escrow.createRental(supplier, hours, currency, maxAmount))
+        ).wait();
+        const event = receipt!.logs
+          .map((l) => ctx.escrow.interface.parseLog(l))
+          .find((e) => e?.name === "RentalCreated");
+        console.log(`created rental ${event!.args.rentalId}`);
+      }
+    },
+  );
+
+for (const [name, description] of [
+  ["start", "supplier: start a rental"],
+  ["cancel", "customer: cancel a rental not yet started (full refund)"],
+  ["reclaim", "anyone: refund a rental not started within the timeout"],
+  ["dispute", "customer: dispute a rental within the window"],
+  ["settle", "settle a rental (authority: any delivered hours; anyone: full delivery after the window)"],
+] as const) {
+  const cmd = withCommon(program.command(name).description(description)).requiredOption(
+    "--rental <ref>",
+    "Solana: rental address or <customer>:<id>; Arbitrum: rental id",
+  );
+  if (name === "settle") cmd.option("--delivered <hours>", "delivered hours (default: all)");
+  cmd.action(async (o: Common & { rental: string; delivered?: string }) => {
+    if (o.chain === "solana") {
+      needKeypair(o);
+      const ctx = solana(o);
+      const rental = solanaRental(ctx, o.rental);
+      const r = await ctx.program.account.rental.fetch(rental);
+      const delivered =
+        o.delivered === undefined ? r.hours : z.coerce.number().int().min(0).parse(o.delivered);
+      console.log(
+        `${name} ${rental.toBase58()}${name === "settle" ? ` (${delivered}/${r.hours} h delivered)` : ""}`,
+      );
+      if (o.dryRun) return console.log("dry run: not sent");
+      const run = {
+        start: () => sol.startRental(ctx.program, rental),
+        cancel: () => sol.cancelRental(ctx.program, rental),
+        reclaim: () => sol.reclaimExpired(ctx.program, rental),
+        dispute: () => sol.disputeRental(ctx.program, rental),
+        settle: () => sol.settleRental(ctx.program, rental, delivered),
+      }[name];
+      console.log(`done: ${await report(name, run())}`);
+    } else {
+      const ctx = await arbitrum(o);
+      const id = z.coerce.bigint().positive().parse(o.rental);
+      const r = await ctx.escrow.rentals(id);
+      const delivered =
+        o.delivered === undefined ? r.hours_ : BigInt(z.coerce.number().int().min(0).parse(o.delivered));
+      console.log(
+        `${name} rental ${id}${name === "settle" ? ` (${delivered}/${r.hours_} h delivered)` : ""}`,
+      );
+      if (o.dryRun) return console.log("dry run: not sent");
+      const run = {
+        start: () => ctx.escrow.startRental(id),
+        cancel: () => ctx.escrow.cancelRental(id),
+        reclaim: () => ctx.escrow.reclaimExpired(id),
+        dispute: () => ctx.escrow.disputeRental(id),
+        settle: () => ctx.escrow.settleRental(id, delivered),
+      }[name];
+      const receipt = await (await report(name, run())).wait();
+      console.log(`done: ${receipt!.hash}`);
+    }
+  });
+}
+
+withCommon(program.command("offer").description("supplier: list or update a GPU offer"))
+  .requiredOption("--gpu-model <name>", "e.g. H100-80GB")
+  .requiredOption("--gpu-count <n>", "GPUs in the offer")
+  .requiredOption("--hourly-price <units>", "stablecoin base units per hour of the whole offer")
+  .action(async (o: Common & { gpuModel: string; gpuCount: string; hourlyPrice: string }) => {
+    const gpuCount = positiveInt.parse(o.gpuCount);
+    const hourlyPrice = BigInt(
+      z
+        .string()
+        .regex(/^[1-9]\d*$/)
+        .parse(o.hourlyPrice),
+    );
+    const gpuModel = z.string().min(1).max(31).parse(o.gpuModel);
+    if (o.dryRun) return console.log(`dry run: offer ${gpuCount} x ${gpuModel} at ${hourlyPrice}/h`);
+    if (o.chain === "solana") {
+      needKeypair(o);
+      const ctx = solana(o);
+      const supplier = await report(
+        "offer",
+        sol.registerSupplier(ctx.program, ctx.market, { gpuModel, gpuCount, hourlyPrice }),
+      );
+      console.log(`supplier ${supplier.toBase58()} (owner ${ctx.signer.publicKey.toBase58()})`);
+    } else {
+      const ctx = await arbitrum(o);
+      await (
+        await report("offer", ctx.escrow.setOffer(encodeBytes32String(gpuModel), gpuCount, hourlyPrice, true))
+      ).wait();
+      console.log(`supplier ${ctx.signer.address}`);
+    }
+  });
+
+// ------------------------------------------------------------------ local chains only
+
+program
+  .command("wallet")
+  .description("localnet: create a Solana keypair file, funded with SOL and test tokens")
+  .requiredOption("--out <file>", "where to write the keypair")
+  .option("--sol <n>", "SOL to airdrop", "10")
+  .option("--stable <units>", "test stablecoin base units to mint", "0")
+  .option("--token <units>", "test token base units to mint", "0")
+  .action(async (o: { out: string; sol: string; stable: string; token: string }) => {
+    const ctx = solana({ chain: "solana", account: "0", dryRun: false, network: "localnet" });
+    const deployer = Keypair.fromSecretKey(
+      Uint8Array.from(
+        JSON.parse(readFileSync(path.join(DEPLOYMENTS_DIR, "solana-localnet.deployer.json"), "utf8")),
+      ),
+    );
+    const kp = Keypair.generate();
+    const sig = await ctx.connection.requestAirdrop(kp.publicKey, Number(o.sol) * LAMPORTS_PER_SOL);
+    await ctx.connection.confirmTransaction({
+      signature: sig,
+      ...(await ctx.connection.getLatestBlockhash()),
+    });
+    for (const [mint, amount] of [
+      [ctx.record.stableMint, BigInt(o.stable)],
+      [ctx.record.tokenMint, BigInt(o.token)],
+    ] as const) {
+      const ata = await getOrCreateAssociatedTokenAccount(
+        ctx.connection,
+        deployer,
+        new PublicKey(mint),
+        kp.publicKey,
+      );
+      if (amount > 0n)
+        await mintTo(ctx.connection, deployer, new PublicKey(mint), ata.address, deployer, amount);
+    }
+    writeFileSync(o.out, JSON.stringify([...kp.secretKey]));
+    console.log(kp.publicKey.toBase58());
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

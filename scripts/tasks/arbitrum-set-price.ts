@@ -1,0 +1,1 @@
+export { setPriceTask as default } from "./arbitrum.js";
