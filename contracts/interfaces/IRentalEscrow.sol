@@ -56,7 +56,13 @@ interface IRentalEscrow {
     error EscrowInvalidDeliveredHours(uint256 delivered, uint256 hours_);
     error EscrowDisputeWindowClosed(uint256 rentalId);
 
-    event SupplierUpdated(address indexed supplier, bytes32 gpuModel, uint16 gpuCount, uint128 hourlyPrice, bool active);
+    event SupplierUpdated(
+        address indexed supplier,
+        bytes32 gpuModel,
+        uint16 gpuCount,
+        uint128 hourlyPrice,
+        bool active
+    );
     event RentalCreated(
         uint256 indexed rentalId,
         address indexed customer,
@@ -68,17 +74,32 @@ interface IRentalEscrow {
     );
     event RentalStarted(uint256 indexed rentalId, uint64 endsAt);
     event RentalDisputed(uint256 indexed rentalId);
-    event RentalSettled(uint256 indexed rentalId, uint32 delivered, uint256 toSupplier, uint256 fee, uint256 refund);
+    event RentalSettled(
+        uint256 indexed rentalId,
+        uint32 delivered,
+        uint256 toSupplier,
+        uint256 fee,
+        uint256 refund
+    );
     event RentalRefunded(uint256 indexed rentalId, uint256 amount, bool reclaimed);
 
     /// @notice Lists or updates the caller's offer (open rentals keep their terms).
     function setOffer(bytes32 gpuModel, uint16 gpuCount, uint128 hourlyPrice, bool active) external;
 
     /// @notice Price, fee and total of `hours_` of `supplier` in `currency`, with the escrow's rounding.
-    function quote(address supplier, uint32 hours_, Currency currency) external view returns (uint256 price, uint256 fee);
+    function quote(
+        address supplier,
+        uint32 hours_,
+        Currency currency
+    ) external view returns (uint256 price, uint256 fee);
 
     /// @notice Pays price + fee into escrow. Reverts above `maxAmount`.
-    function createRental(address supplier, uint32 hours_, Currency currency, uint256 maxAmount) external returns (uint256 rentalId);
+    function createRental(
+        address supplier,
+        uint32 hours_,
+        Currency currency,
+        uint256 maxAmount
+    ) external returns (uint256 rentalId);
 
     /// @notice The supplier starts the rental, within the start timeout.
     function startRental(uint256 rentalId) external;
