@@ -17,15 +17,9 @@ import { DEPLOYMENTS_DIR, readDeployment } from "../../src/deployments.js";
 import { EvmCurrency } from "../../src/evm/escrow.js";
 import * as sol from "../../src/solana/escrow.js";
 import { marketProgram, programErrorName } from "../../src/solana/market.js";
+import { SolanaPubkey } from "../../src/solana/validation.js";
 
-const solanaPubkey = z.string().refine((s) => {
-  try {
-    new PublicKey(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, "not a base58 public key");
+const solanaPubkey = SolanaPubkey;
 const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "not a 0x address");
 const positiveInt = z.coerce.number().int().positive();
 

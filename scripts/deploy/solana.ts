@@ -23,15 +23,9 @@ import {
   MAX_FEE_BPS,
   PROGRAM_ID,
 } from "../../src/solana/market.js";
+import { SolanaPubkey } from "../../src/solana/validation.js";
 
-const pubkey = z.string().refine((s) => {
-  try {
-    new PublicKey(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, "not a base58 public key");
+const pubkey = SolanaPubkey;
 
 const Config = z
   .object({
