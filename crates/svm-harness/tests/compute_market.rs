@@ -301,3 +301,125 @@ async fn error_init_vault_by_non_authority() {
         anchor_lang::error::ErrorCode::ConstraintHasOne as u32
     );
 }
+
+fn authority_ix(signer: &Pubkey, market: Pubkey, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: compute_market::ID,
+        accounts: acc::AuthorityAction {
+            authority: *signer,
+            market,
+        }
+        .to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+#[tokio::test]
+async fn authority_moves_in_two_steps_only_to_a_key_that_signs() {
+    let mut s = initialized().await;
+    let next = Keypair::new();
+    s.chain.airdrop(&next.pubkey(), 1_000_000_000).await;
+    let creator = s.creator.insecure_clone();
+    let propose = authority_ix(
+        &creator.pubkey(),
+        s.market,
+        ix::TransferAuthority {
+            new_authority: next.pubkey(),
+        },
+    );
+    s.chain.send(&[propose], &[&creator]).await.unwrap();
+    // still the old authority until accepted
+    assert_eq!(
+        market_state(&mut s.chain.ctx, s.market).await.authority,
+        creator.pubkey()
+    );
+
+    // error: someone other than the proposed key accepts
+    let intruder = Keypair::new();
+    s.chain.airdrop(&intruder.pubkey(), 1_000_000_000).await;
+    let accept = |who: &Pubkey| Instruction {
+        program_id: compute_market::ID,
+        accounts: acc::AcceptAuthority {
+            pending_authority: *who,
+            market: s.market,
+        }
+        .to_account_metas(None),
+        data: ix::AcceptAuthority {}.data(),
+    };
+    let err = s
+        .chain
+        .send(&[accept(&intruder.pubkey())], &[&intruder])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        anchor_lang::error::ErrorCode::ConstraintHasOne as u32
+    );
+
+    s.chain
+        .send(&[accept(&next.pubkey())], &[&next])
+        .await
+        .unwrap();
+    let m = market_state(&mut s.chain.ctx, s.market).await;
+    assert_eq!(
+        (m.authority, m.pending_authority),
+        (next.pubkey(), Pubkey::default())
+    );
+
+    // error: the old authority has lost its powers
+    let err = s
+        .chain
+        .send(
+            &[authority_ix(
+                &creator.pubkey(),
+                s.market,
+                ix::SetPriceAuthority {
+                    price_authority: creator.pubkey(),
+                },
+            )],
+            &[&creator],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        anchor_lang::error::ErrorCode::ConstraintHasOne as u32
+    );
+    // the new one rotates the price authority
+    let relayer = Pubkey::new_unique();
+    s.chain
+        .send(
+            &[authority_ix(
+                &next.pubkey(),
+                s.market,
+                ix::SetPriceAuthority {
+                    price_authority: relayer,
+                },
+            )],
+            &[&next],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        market_state(&mut s.chain.ctx, s.market)
+            .await
+            .price_authority,
+        relayer
+    );
+    // error: a default price authority
+    let err = s
+        .chain
+        .send(
+            &[authority_ix(
+                &next.pubkey(),
+                s.market,
+                ix::SetPriceAuthority {
+                    price_authority: Pubkey::default(),
+                },
+            )],
+            &[&next],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(anchor_code(err), code(MarketError::InvalidPriceAuthority));
+}

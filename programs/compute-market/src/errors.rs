@@ -50,4 +50,6 @@ pub enum MarketError {
     InvalidPrice,
     #[msg("Only the rental's customer may do this")]
     NotCustomer,
+    #[msg("The price authority cannot be the default public key")]
+    InvalidPriceAuthority,
 }

@@ -106,3 +106,23 @@ pub struct RentalRefunded {
     pub amount: u64,
     pub reclaimed: bool,
 }
+
+#[event]
+pub struct AuthorityTransferStarted {
+    pub market: Pubkey,
+    pub authority: Pubkey,
+    pub pending_authority: Pubkey,
+}
+
+#[event]
+pub struct AuthorityTransferred {
+    pub market: Pubkey,
+    pub previous: Pubkey,
+    pub authority: Pubkey,
+}
+
+#[event]
+pub struct PriceAuthoritySet {
+    pub market: Pubkey,
+    pub price_authority: Pubkey,
+}

@@ -43,6 +43,24 @@ pub mod compute_market {
         instructions::ignition::fund_ignition::handler(ctx, amount)
     }
 
+    /// Proposes a new market authority (step 1 of 2; the default key cancels).
+    pub fn transfer_authority(ctx: Context<AuthorityAction>, new_authority: Pubkey) -> Result<()> {
+        instructions::admin::authority::transfer_handler(ctx, new_authority)
+    }
+
+    /// The proposed authority accepts (step 2 of 2).
+    pub fn accept_authority(ctx: Context<AcceptAuthority>) -> Result<()> {
+        instructions::admin::authority::accept_handler(ctx)
+    }
+
+    /// Rotates the price authority (market authority).
+    pub fn set_price_authority(
+        ctx: Context<AuthorityAction>,
+        price_authority: Pubkey,
+    ) -> Result<()> {
+        instructions::admin::authority::set_price_authority_handler(ctx, price_authority)
+    }
+
     /// Creates the escrow vault of one accepted mint (market authority).
     pub fn init_escrow_vault(ctx: Context<InitEscrowVault>) -> Result<()> {
         instructions::admin::init_escrow_vault::handler(ctx)

@@ -13,6 +13,62 @@ export type ComputeMarket = {
   },
   "instructions": [
     {
+      "name": "acceptAuthority",
+      "docs": [
+        "The proposed authority accepts (step 2 of 2)."
+      ],
+      "discriminator": [
+        107,
+        86,
+        198,
+        91,
+        33,
+        12,
+        107,
+        160
+      ],
+      "accounts": [
+        {
+          "name": "pendingAuthority",
+          "docs": [
+            "The proposed authority accepts."
+          ],
+          "signer": true,
+          "relations": [
+            "market"
+          ]
+        },
+        {
+          "name": "market",
+          "docs": [
+            "The market being handed over."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          }
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "cancelRental",
       "docs": [
         "The customer cancels a rental that has not started: full refund."
@@ -1059,6 +1115,67 @@ export type ComputeMarket = {
       ]
     },
     {
+      "name": "setPriceAuthority",
+      "docs": [
+        "Rotates the price authority (market authority)."
+      ],
+      "discriminator": [
+        51,
+        241,
+        68,
+        137,
+        206,
+        207,
+        244,
+        107
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "The current market authority."
+          ],
+          "signer": true,
+          "relations": [
+            "market"
+          ]
+        },
+        {
+          "name": "market",
+          "docs": [
+            "The market whose authorities change."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "priceAuthority",
+          "type": "pubkey"
+        }
+      ]
+    },
+    {
       "name": "setTokenPrice",
       "docs": [
         "Sets the market token's price in stablecoin base units per whole token (price authority)."
@@ -1337,6 +1454,67 @@ export type ComputeMarket = {
       "args": []
     },
     {
+      "name": "transferAuthority",
+      "docs": [
+        "Proposes a new market authority (step 1 of 2; the default key cancels)."
+      ],
+      "discriminator": [
+        48,
+        169,
+        76,
+        72,
+        229,
+        180,
+        55,
+        161
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "The current market authority."
+          ],
+          "signer": true,
+          "relations": [
+            "market"
+          ]
+        },
+        {
+          "name": "market",
+          "docs": [
+            "The market whose authorities change."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "newAuthority",
+          "type": "pubkey"
+        }
+      ]
+    },
+    {
       "name": "updateConfig",
       "docs": [
         "Changes fees, treasury or the pause flag, within the protocol bounds."
@@ -1516,6 +1694,32 @@ export type ComputeMarket = {
   ],
   "events": [
     {
+      "name": "authorityTransferStarted",
+      "discriminator": [
+        226,
+        104,
+        201,
+        223,
+        128,
+        33,
+        164,
+        193
+      ]
+    },
+    {
+      "name": "authorityTransferred",
+      "discriminator": [
+        245,
+        109,
+        179,
+        54,
+        135,
+        92,
+        22,
+        64
+      ]
+    },
+    {
       "name": "escrowVaultCreated",
       "discriminator": [
         40,
@@ -1591,6 +1795,19 @@ export type ComputeMarket = {
         21,
         230,
         29
+      ]
+    },
+    {
+      "name": "priceAuthoritySet",
+      "discriminator": [
+        35,
+        30,
+        76,
+        222,
+        200,
+        249,
+        63,
+        166
       ]
     },
     {
@@ -1805,9 +2022,54 @@ export type ComputeMarket = {
       "code": 6023,
       "name": "notCustomer",
       "msg": "Only the rental's customer may do this"
+    },
+    {
+      "code": 6024,
+      "name": "invalidPriceAuthority",
+      "msg": "The price authority cannot be the default public key"
     }
   ],
   "types": [
+    {
+      "name": "authorityTransferStarted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "authority",
+            "type": "pubkey"
+          },
+          {
+            "name": "pendingAuthority",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "authorityTransferred",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "previous",
+            "type": "pubkey"
+          },
+          {
+            "name": "authority",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
     {
       "name": "createRentalArgs",
       "type": {
@@ -2083,6 +2345,13 @@ export type ComputeMarket = {
           {
             "name": "escrowedToken",
             "type": "u64"
+          },
+          {
+            "name": "pendingAuthority",
+            "docs": [
+              "Proposed by `transfer_authority`, becomes the authority on `accept_authority`."
+            ],
+            "type": "pubkey"
           }
         ]
       }
@@ -2197,6 +2466,22 @@ export type ComputeMarket = {
           {
             "name": "active",
             "type": "bool"
+          }
+        ]
+      }
+    },
+    {
+      "name": "priceAuthoritySet",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "priceAuthority",
+            "type": "pubkey"
           }
         ]
       }

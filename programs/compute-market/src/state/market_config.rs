@@ -46,6 +46,8 @@ pub struct MarketConfig {
     /// Escrow held for open rentals, per mint: always equal to the escrow vault's balance.
     pub escrowed_stable: u64,
     pub escrowed_token: u64,
+    /// Proposed by `transfer_authority`, becomes the authority on `accept_authority`.
+    pub pending_authority: Pubkey,
 }
 
 impl MarketConfig {

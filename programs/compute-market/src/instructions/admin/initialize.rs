@@ -88,6 +88,7 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         dispute_window: args.dispute_window,
         escrowed_stable: 0,
         escrowed_token: 0,
+        pending_authority: Pubkey::default(),
     });
     emit!(MarketInitialized {
         market: market.key(),

@@ -1,0 +1,95 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    constants::MARKET_SEED,
+    errors::MarketError,
+    events::{AuthorityTransferStarted, AuthorityTransferred, PriceAuthoritySet},
+    state::MarketConfig,
+};
+
+#[derive(Accounts)]
+pub struct AuthorityAction<'info> {
+    /// The current market authority.
+    pub authority: Signer<'info>,
+
+    /// The market whose authorities change.
+    #[account(
+        mut,
+        seeds = [MARKET_SEED, market.creator.as_ref()],
+        bump = market.bump,
+        has_one = authority,
+    )]
+    pub market: Account<'info, MarketConfig>,
+}
+
+#[derive(Accounts)]
+pub struct AcceptAuthority<'info> {
+    /// The proposed authority accepts.
+    pub pending_authority: Signer<'info>,
+
+    /// The market being handed over.
+    #[account(
+        mut,
+        seeds = [MARKET_SEED, market.creator.as_ref()],
+        bump = market.bump,
+        has_one = pending_authority,
+    )]
+    pub market: Account<'info, MarketConfig>,
+}
+
+/// Step 1 of 2: proposes `new_authority` (default key: cancels a pending proposal).
+pub fn transfer_handler(ctx: Context<AuthorityAction>, new_authority: Pubkey) -> Result<()> {
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
+    let market = &mut ctx.accounts.market;
+    market.pending_authority = new_authority;
+    emit!(AuthorityTransferStarted {
+        market: market.key(),
+        authority: market.authority,
+        pending_authority: new_authority,
+    });
+    Ok(())
+}
+
+/// Step 2 of 2: the proposed authority signs, so a typo can never lock the market.
+pub fn accept_handler(ctx: Context<AcceptAuthority>) -> Result<()> {
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
+    let market = &mut ctx.accounts.market;
+    let previous = market.authority;
+    market.authority = market.pending_authority;
+    market.pending_authority = Pubkey::default();
+    emit!(AuthorityTransferred {
+        market: market.key(),
+        previous,
+        authority: market.authority
+    });
+    Ok(())
+}
+
+/// Rotates the price authority (the relayer that posts the token price).
+pub fn set_price_authority_handler(
+    ctx: Context<AuthorityAction>,
+    price_authority: Pubkey,
+) -> Result<()> {
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
+    require_keys_neq!(
+        price_authority,
+        Pubkey::default(),
+        MarketError::InvalidPriceAuthority
+    );
+    let market = &mut ctx.accounts.market;
+    market.price_authority = price_authority;
+    emit!(PriceAuthoritySet {
+        market: market.key(),
+        price_authority
+    });
+    Ok(())
+}
