@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { Wallet } from "@anchor-lang/core";
+import { AnchorError, Wallet } from "@anchor-lang/core";
 import { createAccount, createMint, getAccount, mintTo, TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, SYSVAR_CLOCK_PUBKEY, type Connection } from "@solana/web3.js";
 
@@ -99,9 +99,15 @@ describe("compute-market on the local SVM", () => {
     assert.equal(config.paused, false);
   });
 
-  it("error: fee bps above 10000", async () => {
+  it("error: fee bps above 10000 (a full AnchorError, with the program's logs)", async () => {
     const { program, params } = await freshMarket({ feeBps: 10_001 });
-    await expectProgramError(initializeMarket(program, params), "BpsOutOfRange");
+    await assert.rejects(initializeMarket(program, params), (err: unknown) => {
+      assert.ok(err instanceof AnchorError, `expected an AnchorError, got: ${err}`);
+      assert.equal(err.error.errorCode.code, "BpsOutOfRange");
+      assert.equal(err.error.errorCode.number, 6000);
+      assert.ok(err.logs.includes("Program log: Instruction: Initialize"), err.logs.join("\n"));
+      return true;
+    });
   });
 
   it("error: token discount bps above 10000", async () => {

@@ -16,6 +16,10 @@ use std::{
     time::Duration,
 };
 
+mod capture;
+
+use std::io::Write as _;
+
 use anchor_lang::prelude::Pubkey;
 use axum::{
     extract::{
@@ -60,6 +64,9 @@ struct Node {
     /// Transactions execute one at a time, as a leader would order them; without it concurrent
     /// submissions touching one account would fail with `AccountInUse`.
     submit: Mutex<()>,
+    /// The native program's `msg!` output, spliced into logs.
+    capture: capture::Capture,
+    program_id: String,
 }
 
 struct RpcError {
@@ -172,6 +179,24 @@ impl Node {
         Ok(out)
     }
 
+    /// Simulates `tx`, with the program's printed lines spliced into the simulation's logs.
+    /// Returns the error (if the simulation failed), the logs and the units consumed.
+    async fn simulate(
+        &self,
+        tx: VersionedTransaction,
+    ) -> Result<(Option<TransactionError>, Vec<String>, u64), RpcError> {
+        self.capture.begin();
+        let sim = self.banks.simulate_transaction(tx).await;
+        let printed = self.capture.end();
+        let sim = sim.map_err(internal)?;
+        let err = sim.result.and_then(|r| r.err());
+        let (logs, units) = sim
+            .simulation_details
+            .map(|d| (d.logs, d.units_consumed))
+            .unwrap_or_default();
+        Ok((err, capture::splice(logs, printed, &self.program_id), units))
+    }
+
     /// Runs preflight (unless skipped), executes, and records the outcome like a node would.
     async fn submit(&self, tx: VersionedTransaction, skip_preflight: bool) -> RpcResult {
         let _ordered = self.submit.lock().await;
@@ -180,21 +205,13 @@ impl Node {
             .first()
             .ok_or_else(|| invalid_params("transaction has no signature"))?;
         if !skip_preflight {
-            let sim = self
-                .banks
-                .simulate_transaction(tx.clone())
-                .await
-                .map_err(internal)?;
-            if let Some(Err(err)) = &sim.result {
-                let (logs, units) = sim
-                    .simulation_details
-                    .map(|d| (d.logs, d.units_consumed))
-                    .unwrap_or_default();
+            let (sim_err, logs, units) = self.simulate(tx.clone()).await?;
+            if let Some(err) = sim_err {
                 return Err(RpcError {
                     code: -32002,
                     message: format!("Transaction simulation failed: {err}"),
                     data: Some(json!({
-                        "err": err_json(&Some(err.clone())),
+                        "err": err_json(&Some(err)),
                         "logs": logs,
                         "unitsConsumed": units,
                         "accounts": null,
@@ -206,11 +223,13 @@ impl Node {
         }
         let keys = tx.message.static_account_keys().to_vec();
         let pre_balances = self.balances(&keys).await?;
+        self.capture.begin();
         let outcome = self
             .banks
             .process_transaction_with_metadata(tx.clone())
-            .await
-            .map_err(internal)?;
+            .await;
+        let printed = self.capture.end();
+        let outcome = outcome.map_err(internal)?;
         let Some(metadata) = outcome.metadata else {
             // Never executed (bad signature, unknown blockhash, already processed...).
             let err = outcome.result.err();
@@ -229,7 +248,7 @@ impl Node {
             slot: clock.slot,
             block_time: clock.unix_timestamp,
             err: outcome.result.err(),
-            logs: metadata.log_messages,
+            logs: capture::splice(metadata.log_messages, printed, &self.program_id),
             units: metadata.compute_units_consumed,
             tx,
             pre_balances,
@@ -451,16 +470,7 @@ impl Node {
             }
             "simulateTransaction" => {
                 let tx = decode_transaction(params)?;
-                let sim = self
-                    .banks
-                    .simulate_transaction(tx)
-                    .await
-                    .map_err(internal)?;
-                let err = sim.result.and_then(|r| r.err());
-                let (logs, units) = sim
-                    .simulation_details
-                    .map(|d| (d.logs, d.units_consumed))
-                    .unwrap_or_default();
+                let (err, logs, units) = self.simulate(tx).await?;
                 Ok(json!({
                     "context": self.context().await?,
                     "value": { "err": err_json(&err), "logs": logs, "unitsConsumed": units, "accounts": null, "returnData": null },
@@ -599,6 +609,7 @@ async fn main() {
     let ws_port: u16 = arg("--ws-port")
         .map(|p| p.parse().expect("--ws-port"))
         .unwrap_or(port + 1);
+    let (capture, mut real_stdout) = capture::Capture::install().expect("capture stdout");
     let chain = Chain::start().await;
     let node = Arc::new(Node {
         banks: chain.ctx.banks_client.clone(),
@@ -608,6 +619,8 @@ async fn main() {
         txs: Default::default(),
         next_subscription: AtomicU64::new(1),
         submit: Mutex::new(()),
+        capture,
+        program_id: svm_harness::program_id().to_string(),
     });
     let app = Router::new()
         .route("/", get(ws).post(http))
@@ -618,10 +631,17 @@ async fn main() {
     let pubsub = tokio::net::TcpListener::bind(("127.0.0.1", ws_port))
         .await
         .expect("bind websocket port");
-    println!(
+    writeln!(
+        real_stdout,
         "{}",
-        json!({ "rpc": format!("http://127.0.0.1:{port}"), "ws": format!("ws://127.0.0.1:{ws_port}"), "programId": svm_harness::program_id().to_string() })
-    );
+        json!({
+            "rpc": format!("http://127.0.0.1:{port}"),
+            "ws": format!("ws://127.0.0.1:{ws_port}"),
+            "programId": svm_harness::program_id().to_string(),
+        })
+    )
+    .and_then(|()| real_stdout.flush())
+    .expect("write the ready line");
     let (a, b) = tokio::join!(axum::serve(rpc, app.clone()), axum::serve(pubsub, app));
     a.expect("rpc server");
     b.expect("websocket server");
