@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
 import {IPriceOracle} from "../interfaces/IPriceOracle.sol";
@@ -132,8 +133,8 @@ contract RentalEscrow is IRentalEscrow, AccessControl, Pausable, ReentrancyGuard
             hours_: hours_,
             currency: currency,
             state: State.Created,
-            price: uint128(price),
-            fee: uint128(fee),
+            price: SafeCast.toUint128(price),
+            fee: SafeCast.toUint128(fee),
             createdAt: uint64(block.timestamp),
             startedAt: 0,
             endsAt: 0

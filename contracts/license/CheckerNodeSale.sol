@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
 import {ICheckerNodeLicense} from "../interfaces/ICheckerNodeLicense.sol";
@@ -174,10 +175,10 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
         firstTokenId = _mintAcrossTiers(msg.sender, sold - quantity, quantity);
         purchases[firstTokenId] = Purchase({
             buyer: msg.sender,
-            quantity: uint32(quantity),
+            quantity: SafeCast.toUint32(quantity),
             currency: currency,
             refunded: false,
-            paid: uint128(total)
+            paid: SafeCast.toUint128(total)
         });
         emit Purchased(msg.sender, firstTokenId, quantity, currency, total, referralCode);
     }

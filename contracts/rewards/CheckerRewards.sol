@@ -7,6 +7,7 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 
@@ -63,7 +64,8 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
         if (posted > available) revert RewardsUnderfunded(posted, available);
         totalPosted = posted;
         uint64 opensAt = uint64(block.timestamp) + claimDelay;
-        epochs[epoch] = Epoch({root: root, total: uint128(total), opensAt: opensAt});
+        // total <= maxEpochRewards; SafeCast guards a cap configured above 2^128
+        epochs[epoch] = Epoch({root: root, total: SafeCast.toUint128(total), opensAt: opensAt});
         emit EpochPosted(epoch, root, total, opensAt);
     }
 
