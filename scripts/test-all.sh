@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/solana/env.sh
 export CI="${CI:-true}"
+# a fresh clone: install first (CI has already run scripts/setup.sh, so this is skipped there)
+[[ -x node_modules/.bin/hardhat && -x "$CM_SVM_RPC_BIN" ]] || bash scripts/setup.sh
 echo "== compile (contracts + TypeChain types)"; npx hardhat compile --quiet
 bash scripts/lint.sh
 echo "== IDL check"; bash scripts/solana/idl.sh --check
