@@ -305,7 +305,7 @@ async fn error_init_vault_by_non_authority() {
 fn authority_ix(signer: &Pubkey, market: Pubkey, data: impl InstructionData) -> Instruction {
     Instruction {
         program_id: compute_market::ID,
-        accounts: acc::AuthorityAction {
+        accounts: acc::UpdateConfig {
             authority: *signer,
             market,
         }

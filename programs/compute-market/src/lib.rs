@@ -44,7 +44,7 @@ pub mod compute_market {
     }
 
     /// Proposes a new market authority (step 1 of 2; the default key cancels).
-    pub fn transfer_authority(ctx: Context<AuthorityAction>, new_authority: Pubkey) -> Result<()> {
+    pub fn transfer_authority(ctx: Context<UpdateConfig>, new_authority: Pubkey) -> Result<()> {
         instructions::admin::authority::transfer_handler(ctx, new_authority)
     }
 
@@ -54,10 +54,7 @@ pub mod compute_market {
     }
 
     /// Rotates the price authority (market authority).
-    pub fn set_price_authority(
-        ctx: Context<AuthorityAction>,
-        price_authority: Pubkey,
-    ) -> Result<()> {
+    pub fn set_price_authority(ctx: Context<UpdateConfig>, price_authority: Pubkey) -> Result<()> {
         instructions::admin::authority::set_price_authority_handler(ctx, price_authority)
     }
 

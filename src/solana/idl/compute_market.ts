@@ -1133,7 +1133,7 @@ export type ComputeMarket = {
         {
           "name": "authority",
           "docs": [
-            "The current market authority."
+            "The market authority."
           ],
           "signer": true,
           "relations": [
@@ -1143,7 +1143,7 @@ export type ComputeMarket = {
         {
           "name": "market",
           "docs": [
-            "The market whose authorities change."
+            "The market being changed; only its authority may change it."
           ],
           "writable": true,
           "pda": {
@@ -1472,7 +1472,7 @@ export type ComputeMarket = {
         {
           "name": "authority",
           "docs": [
-            "The current market authority."
+            "The market authority."
           ],
           "signer": true,
           "relations": [
@@ -1482,7 +1482,7 @@ export type ComputeMarket = {
         {
           "name": "market",
           "docs": [
-            "The market whose authorities change."
+            "The market being changed; only its authority may change it."
           ],
           "writable": true,
           "pda": {

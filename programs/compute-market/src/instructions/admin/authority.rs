@@ -4,23 +4,9 @@ use crate::{
     constants::MARKET_SEED,
     errors::MarketError,
     events::{AuthorityTransferStarted, AuthorityTransferred, PriceAuthoritySet},
+    instructions::admin::update_config::UpdateConfig,
     state::MarketConfig,
 };
-
-#[derive(Accounts)]
-pub struct AuthorityAction<'info> {
-    /// The current market authority.
-    pub authority: Signer<'info>,
-
-    /// The market whose authorities change.
-    #[account(
-        mut,
-        seeds = [MARKET_SEED, market.creator.as_ref()],
-        bump = market.bump,
-        has_one = authority,
-    )]
-    pub market: Account<'info, MarketConfig>,
-}
 
 #[derive(Accounts)]
 pub struct AcceptAuthority<'info> {
@@ -38,7 +24,7 @@ pub struct AcceptAuthority<'info> {
 }
 
 /// Step 1 of 2: proposes `new_authority` (default key: cancels a pending proposal).
-pub fn transfer_handler(ctx: Context<AuthorityAction>, new_authority: Pubkey) -> Result<()> {
+pub fn transfer_handler(ctx: Context<UpdateConfig>, new_authority: Pubkey) -> Result<()> {
     require!(
         ctx.remaining_accounts.is_empty(),
         MarketError::UnexpectedRemainingAccounts
@@ -73,7 +59,7 @@ pub fn accept_handler(ctx: Context<AcceptAuthority>) -> Result<()> {
 
 /// Rotates the price authority (the relayer that posts the token price).
 pub fn set_price_authority_handler(
-    ctx: Context<AuthorityAction>,
+    ctx: Context<UpdateConfig>,
     price_authority: Pubkey,
 ) -> Result<()> {
     require!(
