@@ -32,6 +32,7 @@ const Record = z.object({
     rewards: address,
     token: address,
     stablecoin: address,
+    priceOracle: address,
   }),
   allowlist: z.array(z.object({ account: address, allowance: z.number() })),
 });
@@ -300,13 +301,7 @@ export async function setPriceTask(
     .regex(/^[1-9]\d*$/, "stablecoin base units per whole token")
     .parse(args.price);
   const ctx = await context(hre, args.account);
-  const oracleAddress = address.parse(
-    (
-      readDeployment(`arbitrum-${(await hre.network.getOrCreate()).networkName}`) as {
-        addresses: { priceOracle: string };
-      }
-    ).addresses.priceOracle,
-  );
+  const oracleAddress = ctx.record.addresses.priceOracle;
   console.log(`token price ${price} stablecoin base units per token on ${oracleAddress}`);
   if (args.dryRun) return console.log("dry run: not sent");
   const { ManualPriceOracle__factory } = await import("../../types/ethers-contracts/index.js");

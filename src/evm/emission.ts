@@ -53,11 +53,11 @@ export async function planEmission(schedule: EmissionSchedule, count: number, no
   ]);
   const currentEpoch = now >= genesis ? (now - genesis) / epochLength : 0n;
   // look back for late epochs (bounded), so catch-ups show up in the plan
-  let first = currentEpoch;
-  for (let e = currentEpoch; e >= 0n && currentEpoch - e < 520n; e--) {
-    if (!(await schedule.isReleased(e))) first = e;
-    if (e === 0n) break;
-  }
+  const from = currentEpoch > 519n ? currentEpoch - 519n : 0n;
+  const back = Array.from({ length: Number(currentEpoch - from + 1n) }, (_, i) => from + BigInt(i));
+  const released = await Promise.all(back.map((e) => schedule.isReleased(e)));
+  const firstLate = released.findIndex((r) => !r);
+  const first = firstLate < 0 ? currentEpoch : back[firstLate];
   const rows: PlanRow[] = [];
   let remaining = totalEmissionCap - totalReleased;
   for (let epoch = first; rows.length < count; epoch++) {

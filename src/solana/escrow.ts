@@ -8,15 +8,12 @@ import {
 } from "@solana/spl-token";
 import { PublicKey } from "@solana/web3.js";
 
-import idlJson from "./idl/compute_market.json" with { type: "json" };
 import type { ComputeMarket } from "./idl/compute_market.js";
-import { MAX_BPS, PROGRAM_ID } from "./market.js";
+import { idlSeed, MAX_BPS, PROGRAM_ID } from "./market.js";
 
-const seed = (name: string): Buffer =>
-  Buffer.from(JSON.parse(idlJson.constants.find((c) => c.name === name)!.value) as number[]);
-export const SUPPLIER_SEED = seed("SUPPLIER_SEED");
-export const RENTAL_SEED = seed("RENTAL_SEED");
-export const ESCROW_VAULT_SEED = seed("ESCROW_VAULT_SEED");
+export const SUPPLIER_SEED = idlSeed("SUPPLIER_SEED");
+export const RENTAL_SEED = idlSeed("RENTAL_SEED");
+export const ESCROW_VAULT_SEED = idlSeed("ESCROW_VAULT_SEED");
 
 export function supplierAddress(market: PublicKey, owner: PublicKey, programId = PROGRAM_ID) {
   return PublicKey.findProgramAddressSync([SUPPLIER_SEED, market.toBuffer(), owner.toBuffer()], programId)[0];

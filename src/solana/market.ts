@@ -17,13 +17,14 @@ import type { ComputeMarket } from "./idl/compute_market.js";
 export const IDL = idlJson as unknown as ComputeMarket;
 export const PROGRAM_ID = new PublicKey(idlJson.address);
 
-const seed = (name: string): Buffer => {
+/** A seed constant of the program, read from its IDL. */
+export const idlSeed = (name: string): Buffer => {
   const constant = idlJson.constants.find((c) => c.name === name);
   if (!constant) throw new Error(`seed ${name} is not in the IDL`);
   return Buffer.from(JSON.parse(constant.value) as number[]);
 };
-export const MARKET_SEED = seed("MARKET_SEED");
-export const IGNITION_VAULT_SEED = seed("IGNITION_VAULT_SEED");
+export const MARKET_SEED = idlSeed("MARKET_SEED");
+export const IGNITION_VAULT_SEED = idlSeed("IGNITION_VAULT_SEED");
 export const MAX_BPS = 10_000;
 export const MAX_FEE_BPS = Number(idlJson.constants.find((c) => c.name === "MAX_FEE_BPS")!.value);
 

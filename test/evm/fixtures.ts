@@ -3,6 +3,7 @@
 import path from "node:path";
 
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { ZeroHash } from "ethers";
 
 import { Currency, deployArbitrum, loadLicenseConfig } from "../../src/evm/arbitrum.js";
 import { deployEthereum } from "../../src/evm/ethereum.js";
@@ -36,7 +37,6 @@ export async function buyLicences(
   buyer: Awaited<ReturnType<typeof deployArbitrumFromConfig>>["signers"][number],
   quantity: bigint,
 ) {
-  const none = "0x" + "00".repeat(32);
-  const [total] = await d.sale.quote(quantity, Currency.ETH, none);
-  await d.sale.connect(buyer).buy(quantity, Currency.ETH, none, total, 0n, [], { value: total });
+  const [total] = await d.sale.quote(quantity, Currency.ETH, ZeroHash);
+  await d.sale.connect(buyer).buy(quantity, Currency.ETH, ZeroHash, total, 0n, [], { value: total });
 }

@@ -226,6 +226,17 @@ impl Market {
         )
     }
 
+    /// The supplier's owner starts `rental`.
+    async fn start(&mut self, rental: Pubkey) {
+        let owner = self.supplier_owner.insecure_clone();
+        let i = self.start_ix(&owner.pubkey(), rental);
+        self.s
+            .chain
+            .send(&[i], &[&owner])
+            .await
+            .expect("start rental");
+    }
+
     fn refund_accounts(
         &self,
         caller: &Pubkey,
@@ -341,14 +352,7 @@ async fn lifecycle_in_stablecoin_full_delivery_settled_by_anyone() {
     );
     m.assert_solvent().await;
 
-    let (owner, cust) = (
-        m.supplier_owner.insecure_clone(),
-        m.customer.insecure_clone(),
-    );
-    m.s.chain
-        .send(&[m.start_ix(&owner.pubkey(), rental)], &[&owner])
-        .await
-        .unwrap();
+    m.start(rental).await;
     let r = m.rental(rental).await.unwrap();
     assert_eq!(r.ends_at - r.started_at, 10 * 3_600);
 
@@ -410,7 +414,6 @@ async fn lifecycle_in_stablecoin_full_delivery_settled_by_anyone() {
         anchor_code(again.unwrap_err()),
         anchor_error(anchor_lang::error::ErrorCode::AccountNotInitialized)
     );
-    let _ = cust;
 }
 
 #[tokio::test]
@@ -421,11 +424,7 @@ async fn lifecycle_in_token_with_discount_and_partial_usage_report() {
     // price 200 USDC = 80 tokens; fee 10 USDC less 25 % = 7.5 USDC = 3 tokens
     assert_eq!((r.price, r.fee), (80 * TOKEN, 3 * TOKEN));
     m.assert_solvent().await;
-    let owner = m.supplier_owner.insecure_clone();
-    m.s.chain
-        .send(&[m.start_ix(&owner.pubkey(), rental)], &[&owner])
-        .await
-        .unwrap();
+    m.start(rental).await;
     // the market authority reports 4 of 10 hours delivered
     let creator = m.s.creator.insecure_clone();
     m.s.chain
@@ -535,10 +534,7 @@ async fn dispute_then_authority_resolves() {
         m.customer.insecure_clone(),
         m.s.creator.insecure_clone(),
     );
-    m.s.chain
-        .send(&[m.start_ix(&owner.pubkey(), rental)], &[&owner])
-        .await
-        .unwrap();
+    m.start(rental).await;
     let dispute = program_ix(
         acc::DisputeRental {
             customer: cust.pubkey(),
@@ -590,14 +586,8 @@ async fn dispute_then_authority_resolves() {
 async fn error_dispute_after_the_window() {
     let mut m = Market::new().await;
     let rental = m.create(0, 5, 1).await;
-    let (owner, cust) = (
-        m.supplier_owner.insecure_clone(),
-        m.customer.insecure_clone(),
-    );
-    m.s.chain
-        .send(&[m.start_ix(&owner.pubkey(), rental)], &[&owner])
-        .await
-        .unwrap();
+    let cust = m.customer.insecure_clone();
+    m.start(rental).await;
     m.travel(3_600 + 86_400).await;
     let dispute = program_ix(
         acc::DisputeRental {
