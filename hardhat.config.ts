@@ -3,6 +3,8 @@ import path from "node:path";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig, task } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import type { NewTaskActionFunction } from "hardhat/types/tasks";
 
 // The compiler is the wasm build shipped in the npm package `solc`: nothing is downloaded.
 const require = createRequire(import.meta.url);
@@ -15,7 +17,18 @@ const EVM_VERSION = "cancun";
 
 const common = { version: SOLC_VERSION, path: SOLC_PATH };
 
-// Scripts governance and operators run: thin tasks over the library in src/.
+// Scripts governance and operators run: thin tasks over the library in src/. Each builds the
+// contracts and their TypeChain types first (a no-op when up to date), so every task works on a
+// fresh clone, before anything else has been run.
+const built =
+  <A>(load: () => Promise<{ default: (args: A, hre: HardhatRuntimeEnvironment) => unknown }>) =>
+  async (): Promise<{ default: NewTaskActionFunction }> => ({
+    default: async (args, hre) => {
+      await hre.tasks.getTask("build").run({ quiet: true });
+      return (await load()).default(args as A, hre);
+    },
+  });
+
 const proposalOptions = <T extends ReturnType<typeof task>>(t: T) =>
   t
     .addOption({
@@ -47,21 +60,21 @@ const tasks = [
       defaultValue: "config/ethereum/tokenomics.json",
     })
     .addFlag({ name: "dryRun", description: "validate the config and print the plan only" })
-    .setAction(() => import("./scripts/tasks/deploy-ethereum.js"))
+    .setAction(built(() => import("./scripts/tasks/deploy-ethereum.js")))
     .build(),
   task("emission:plan", "Print the next epochs' releases from chain state")
     .addOption({ name: "epochs", description: "how many epochs", defaultValue: "8" })
-    .setAction(() => import("./scripts/tasks/emission-plan.js"))
+    .setAction(built(() => import("./scripts/tasks/emission-plan.js")))
     .build(),
   proposalOptions(task("emission:propose", "Propose an emission release (or a curve change) to the Governor"))
-    .setAction(() => import("./scripts/tasks/emission-propose.js"))
+    .setAction(built(() => import("./scripts/tasks/emission-propose.js")))
     .build(),
   proposalOptions(task("governance:vote", "Vote on an emission proposal"))
     .addOption({ name: "support", description: "for | against | abstain", defaultValue: "for" })
-    .setAction(() => import("./scripts/tasks/governance-vote.js"))
+    .setAction(built(() => import("./scripts/tasks/governance-vote.js")))
     .build(),
   proposalOptions(task("emission:execute", "Queue a passed emission proposal, or execute a queued one"))
-    .setAction(() => import("./scripts/tasks/emission-execute.js"))
+    .setAction(built(() => import("./scripts/tasks/emission-execute.js")))
     .build(),
   task("token:delegate", "Delegate an account's votes (to itself by default)")
     .addOption({ name: "account", description: "index of the delegating account", defaultValue: "0" })
@@ -71,11 +84,11 @@ const tasks = [
       defaultValue: "",
     })
     .addFlag({ name: "dryRun", description: "print only" })
-    .setAction(() => import("./scripts/tasks/token-delegate.js"))
+    .setAction(built(() => import("./scripts/tasks/token-delegate.js")))
     .build(),
   task("dev:advance", "Advance a local chain's clock (local chains only)")
     .addOption({ name: "seconds", description: "seconds to add", defaultValue: "1" })
-    .setAction(() => import("./scripts/tasks/dev-advance.js"))
+    .setAction(built(() => import("./scripts/tasks/dev-advance.js")))
     .build(),
   task(
     "deploy:arbitrum",
@@ -92,7 +105,7 @@ const tasks = [
       defaultValue: "config/arbitrum/escrow.json",
     })
     .addFlag({ name: "dryRun", description: "validate the config only" })
-    .setAction(() => import("./scripts/tasks/arbitrum-deploy.js"))
+    .setAction(built(() => import("./scripts/tasks/arbitrum-deploy.js")))
     .build(),
   task("licenses:buy", "Quote and buy CheckerNode licences (allowlist proof found automatically)")
     .addOption({ name: "quantity", description: "how many licences", defaultValue: "1" })
@@ -105,19 +118,19 @@ const tasks = [
     })
     .addOption({ name: "account", description: "index of the buying account", defaultValue: "0" })
     .addFlag({ name: "dryRun", description: "quote only" })
-    .setAction(() => import("./scripts/tasks/arbitrum-buy.js"))
+    .setAction(built(() => import("./scripts/tasks/arbitrum-buy.js")))
     .build(),
   task("licenses:referral", "Register a referral code for an account")
     .addOption({ name: "code", description: "the code (up to 31 characters)", defaultValue: "" })
     .addOption({ name: "account", description: "index of the referrer account", defaultValue: "0" })
     .addFlag({ name: "dryRun", description: "print only" })
-    .setAction(() => import("./scripts/tasks/arbitrum-referral.js"))
+    .setAction(built(() => import("./scripts/tasks/arbitrum-referral.js")))
     .build(),
   task("escrow:set-price", "Price relayer: post the market token's price to the rental escrow's oracle")
     .addOption({ name: "price", description: "stablecoin base units per whole token", defaultValue: "" })
     .addOption({ name: "account", description: "index of the price-setter account", defaultValue: "0" })
     .addFlag({ name: "dryRun", description: "print only" })
-    .setAction(() => import("./scripts/tasks/arbitrum-set-price.js"))
+    .setAction(built(() => import("./scripts/tasks/arbitrum-set-price.js")))
     .build(),
   task("dev:bridge-deposit", "Local Arbitrum only: act as the L2 gateway and fund the rewards contract")
     .addOption({ name: "amount", description: "tokens (decimal)", defaultValue: "0" })
@@ -136,7 +149,7 @@ const tasks = [
       description: "also mint this many test stablecoin base units",
       defaultValue: "0",
     })
-    .setAction(() => import("./scripts/tasks/arbitrum-bridge-deposit.js"))
+    .setAction(built(() => import("./scripts/tasks/arbitrum-bridge-deposit.js")))
     .build(),
   task("licenses:delegate", "Delegate (or revoke, with no --operator) the operation of licences")
     .addOption({ name: "ids", description: "licence ids, comma-separated", defaultValue: "" })
@@ -147,14 +160,14 @@ const tasks = [
     })
     .addOption({ name: "account", description: "index of the holder account", defaultValue: "0" })
     .addFlag({ name: "dryRun", description: "print only" })
-    .setAction(() => import("./scripts/tasks/arbitrum-delegate.js"))
+    .setAction(built(() => import("./scripts/tasks/arbitrum-delegate.js")))
     .build(),
   task("rewards:build-epoch", "Build an epoch's Merkle root and proofs from checker reports (JSON or CSV)")
     .addOption({ name: "epoch", description: "epoch number", defaultValue: "0" })
     .addOption({ name: "budget", description: "tokens to distribute (decimal)", defaultValue: "0" })
     .addOption({ name: "reports", description: "reports file (licenseId, checksPassed)", defaultValue: "" })
     .addOption({ name: "out", description: "epoch file to write", defaultValue: "epoch.json" })
-    .setAction(() => import("./scripts/tasks/arbitrum-build-epoch.js"))
+    .setAction(built(() => import("./scripts/tasks/arbitrum-build-epoch.js")))
     .build(),
   task("rewards:post", "Post an epoch file's root (REWARD_ROLE)")
     .addOption({
@@ -164,7 +177,7 @@ const tasks = [
     })
     .addOption({ name: "account", description: "index of the poster account", defaultValue: "0" })
     .addFlag({ name: "dryRun", description: "print only" })
-    .setAction(() => import("./scripts/tasks/arbitrum-post.js"))
+    .setAction(built(() => import("./scripts/tasks/arbitrum-post.js")))
     .build(),
   task("rewards:claim", "Claim every reward of an epoch file that the account holds or operates")
     .addOption({
@@ -174,7 +187,7 @@ const tasks = [
     })
     .addOption({ name: "account", description: "index of the holder or operator account", defaultValue: "0" })
     .addFlag({ name: "dryRun", description: "print only" })
-    .setAction(() => import("./scripts/tasks/arbitrum-claim.js"))
+    .setAction(built(() => import("./scripts/tasks/arbitrum-claim.js")))
     .build(),
 ];
 

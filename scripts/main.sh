@@ -4,11 +4,11 @@
 # claim on Arbitrum; the Solana market set up and funded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/solana/env.sh
-export PATH="$PWD/node_modules/.bin:$PATH"   # the pinned Node and the local hardhat
+# One clear last line when a step fails (its own output is above it).
+trap 'echo "main: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 export CI="${CI:-true}"   # no telemetry prompts or update checks
-[[ -x node_modules/.bin/hardhat && -x "$CM_SVM_RPC_BIN" ]] || bash scripts/setup.sh
-cargo build --locked --quiet -p svm-rpc
+source scripts/ready.sh   # installs what is missing, builds contracts, types and the Solana chain
+export PATH="$PWD/node_modules/.bin:$PATH"   # the pinned Node and the local hardhat
 
 evm_port="${EVM_PORT:-8545}"
 arb_port="${ARB_PORT:-8547}"

@@ -17,6 +17,15 @@ edr_ok || { echo "setup: @nomicfoundation/edr still does not load under the pinn
 
 # 2. Rust: the test chain, the IDL builder, and the test binaries (cached outside the clone).
 source scripts/solana/env.sh
-rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+# clippy and rustfmt come with the machine's rustup toolchain; `rustup component add` fetches from
+# outside the registries, so it is not a route: say what is missing instead.
+for tool in cargo-clippy rustfmt; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is missing from the Rust toolchain ($(rustc --version))" >&2; exit 1; }
+done
 cargo build --locked -p svm-rpc -p idl-gen
 cargo test --locked --workspace --no-run
+
+# 3. The stamp scripts/ready.sh compares: setup finished for exactly these inputs.
+source scripts/ready.sh --functions
+setup_stamp > node_modules/.cm-setup
+echo "setup: done"

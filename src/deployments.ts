@@ -1,5 +1,5 @@
 // Deployment records: data written by the deploy scripts, one file per network in deployments/.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export const DEPLOYMENTS_DIR = path.resolve(import.meta.dirname, "..", "deployments");
@@ -11,6 +11,13 @@ export function writeDeployment(name: string, record: Record<string, unknown>): 
   return file;
 }
 
+/** Reads a record; a missing one is a one-line error that says how to make it. */
 export function readDeployment<T>(name: string): T {
-  return JSON.parse(readFileSync(path.join(DEPLOYMENTS_DIR, `${name}.json`), "utf8")) as T;
+  const file = path.join(DEPLOYMENTS_DIR, `${name}.json`);
+  if (!existsSync(file)) {
+    throw new Error(
+      `no deployment record ${path.relative(process.cwd(), file)}: deploy first (locally: 'npm run main')`,
+    );
+  }
+  return JSON.parse(readFileSync(file, "utf8")) as T;
 }
