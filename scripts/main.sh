@@ -88,13 +88,13 @@ rent settle --chain solana --keypair "$deployer" --rental "$customer:2"
 
 echo "== Arbitrum: the same rentals in the stablecoin and in the bridged token"
 arb dev:bridge-deposit --to signer:4 --amount 1000 --stable 1000000000
-arb escrow:set-price --price 2500000                     # the price relayer: 1 token = 2.5 USDC
+arb escrow:set-price --account 1 --price 2500000         # the price relayer: 1 token = 2.5 USDC
 evm_supplier=$(rent offer --chain arbitrum --account 3 --gpu-model H100-80GB --gpu-count 8 --hourly-price 20000000 | tail -1 | awk '{print $2}')
 rent quote --chain arbitrum --supplier "$evm_supplier" --hours 10
 rent create --chain arbitrum --account 4 --supplier "$evm_supplier" --hours 10 --pay stable
 rent start --chain arbitrum --account 3 --rental 1
-rent settle --chain arbitrum --account 0 --rental 1 --delivered 4
+rent settle --chain arbitrum --account 1 --rental 1 --delivered 4   # the usage oracle (SETTLER_ROLE)
 rent create --chain arbitrum --account 4 --supplier "$evm_supplier" --hours 10 --pay token
 rent start --chain arbitrum --account 3 --rental 2
-rent settle --chain arbitrum --account 0 --rental 2
+rent settle --chain arbitrum --account 1 --rental 2
 echo "== done: records in deployments/{ethereum-localhost,arbitrum-localArbitrum,solana-localnet}.json"

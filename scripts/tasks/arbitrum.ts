@@ -11,10 +11,11 @@ import {
   allowlistProof,
   allowlistTree,
   Currency,
-  deployArbitrum,
+  deployArbitrumMarket,
   loadLicenseConfig,
+  resolveStablecoin,
 } from "../../src/evm/arbitrum.js";
-import { deployRentalEscrow, loadEscrowConfig } from "../../src/evm/escrow.js";
+import { loadEscrowConfig } from "../../src/evm/escrow.js";
 import { buildEpoch, readReports, type EpochFile } from "../../src/evm/rewards.js";
 import {
   CheckerNodeLicense__factory,
@@ -66,21 +67,27 @@ export async function deployTask(
   hre: HardhatRuntimeEnvironment,
 ) {
   const config = loadLicenseConfig(args.licenses);
-  const { ethers, networkName } = await hre.network.getOrCreate();
+  const { ethers, networkName, networkConfig } = await hre.network.getOrCreate();
+  const url = networkConfig.type === "http" ? await networkConfig.url.get() : "";
+  const network = {
+    name: networkName,
+    local: networkConfig.type === "edr-simulated" || /^https?:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(url),
+  };
   const supply = config.sale.tiers.reduce((n, t) => n + t.quantity, 0);
   console.log(
     `licences ${args.licenses}: ${config.license.name}, ${config.sale.tiers.length} tiers, ${supply} for sale`,
   );
-  if (args.dryRun) return console.log(`dry run: would deploy to ${networkName}; nothing sent`);
   const escrowConfig = loadEscrowConfig(args.escrow);
-  const d = await deployArbitrum(ethers, config, { log: (l) => console.log(`deployed ${l}`) });
-  const e = await deployRentalEscrow(ethers, escrowConfig, {
-    stable: d.addresses.stablecoin,
-    token: d.addresses.token,
-    treasury: await d.sale.treasury(),
+  if (args.dryRun) {
+    const coin = await resolveStablecoin(ethers, config, network);
+    const stable = "address" in coin ? coin.address : "a local test coin";
+    return console.log(`dry run: would deploy to ${networkName} with stablecoin ${stable}; nothing sent`);
+  }
+  const d = await deployArbitrumMarket(ethers, config, escrowConfig, {
+    network,
+    log: (l) => console.log(l.includes(":") ? l : `deployed ${l}`),
   });
-  Object.assign(d.addresses, e.addresses);
-  for (const [k, v] of Object.entries(e.addresses)) console.log(`deployed ${k} ${v}`);
+  console.log(`deployer ${d.deployer} holds no role; holders as in the config's "roles"`);
   const allowlist = [...d.allowlist.entries()].map(([, [account, allowance]]) => ({
     account: account as string,
     allowance: Number(allowance),

@@ -15,6 +15,9 @@ import type {
   MockStablecoin,
 } from "../../types/ethers-contracts/index.js";
 
+import { deployRentalEscrow, type EscrowConfig } from "./escrow.js";
+import { handOverRoles } from "./roles.js";
+
 const addressRef = z.string().regex(/^(0x[0-9a-fA-F]{40}|signer:\d+)$/, "0x-address or 'signer:N'");
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, "a decimal number as a string");
 
@@ -49,6 +52,15 @@ export const LicenseConfigSchema = z
       rewardPoster: addressRef,
     }),
     bridge: z.object({ l2Gateway: addressRef, l1Token: addressRef }),
+    /** USDC's address on the network, or "local-mock": a mintable test coin, local chains only. */
+    stablecoin: z.union([z.literal("local-mock"), z.string().regex(/^0x[0-9a-fA-F]{40}$/, "0x-address")]),
+    /** Who holds each power after deployment (docs/AUTHORITIES.md); never the deployer. */
+    roles: z.object({
+      admin: addressRef,
+      pauser: addressRef,
+      settler: addressRef,
+      priceSetter: addressRef,
+    }),
   })
   .superRefine((c, ctx) => {
     const s = c.sale;
@@ -135,31 +147,84 @@ export interface ArbitrumDeployment {
   start: number;
 }
 
+/** A config address: `0x…`, or `signer:N` (the network's N-th account, local chains). */
+export async function resolveRef(ethers: HardhatEthers, ref: string): Promise<string> {
+  const m = /^signer:(\d+)$/.exec(ref);
+  if (!m) return ethers.getAddress(ref);
+  const signers = await ethers.getSigners();
+  const s = signers[Number(m[1])];
+  if (!s) throw new Error(`${ref}: this network has only ${signers.length} accounts`);
+  return s.getAddress();
+}
+
+/** Chain ids of the local chains this project runs (Hardhat's default, Arbitrum's nitro devnode). */
+export const LOCAL_CHAIN_IDS = new Set([31337n, 412346n]);
+
+/** Where a deployment goes: its name, and whether the caller's network config says it is local. */
+export interface TargetNetwork {
+  name: string;
+  local: boolean;
+}
+
+/**
+ * The stablecoin the sale and the escrow take. A mintable test coin only where both the network
+ * config and the chain id say local; anywhere else the config must name a deployed 6-decimal
+ * token (USDC), or nothing is sent.
+ */
+export async function resolveStablecoin(
+  ethers: HardhatEthers,
+  config: LicenseConfig,
+  network: TargetNetwork,
+): Promise<{ address: string } | { mock: true }> {
+  const { chainId } = await ethers.provider.getNetwork();
+  const local = network.local && LOCAL_CHAIN_IDS.has(chainId);
+  if (config.stablecoin === "local-mock") {
+    if (!local) {
+      throw new Error(
+        `${network.name} (chain ${chainId}) is not a local chain: set "stablecoin" in the licence config to USDC's address there; the mintable test coin is for local chains only`,
+      );
+    }
+    return { mock: true };
+  }
+  const address = ethers.getAddress(config.stablecoin);
+  if ((await ethers.provider.getCode(address)) === "0x") {
+    throw new Error(`stablecoin ${address} has no code on ${network.name} (chain ${chainId})`);
+  }
+  const decimals = await new ethers.Contract(
+    address,
+    ["function decimals() view returns (uint8)"],
+    ethers.provider,
+  ).decimals();
+  if (BigInt(decimals) !== BigInt(STABLE_DECIMALS)) {
+    throw new Error(
+      `stablecoin ${address} has ${decimals} decimals; the sale and escrow price in ${STABLE_DECIMALS}`,
+    );
+  }
+  return { address };
+}
+
 export async function deployArbitrum(
   ethers: HardhatEthers,
   config: LicenseConfig,
-  opts: { deployer?: Signer; stablecoin?: string; log?: (line: string) => void } = {},
+  opts: { deployer?: Signer; network?: TargetNetwork; log?: (line: string) => void } = {},
 ): Promise<ArbitrumDeployment> {
   const log = opts.log ?? (() => {});
   const signers = await ethers.getSigners();
   const deployer = opts.deployer ?? signers[0];
   const admin = await deployer.getAddress();
-  const resolve = async (ref: string) => {
-    const m = /^signer:(\d+)$/.exec(ref);
-    if (!m) return ethers.getAddress(ref);
-    const s = signers[Number(m[1])];
-    if (!s) throw new Error(`${ref}: this network has only ${signers.length} accounts`);
-    return s.getAddress();
-  };
+  const resolve = (ref: string) => resolveRef(ethers, ref);
   const start = Number((await ethers.provider.getBlock("latest"))!.timestamp);
   const l = config.license;
 
+  const coin = await resolveStablecoin(ethers, config, opts.network ?? { name: "hardhat", local: true });
   let stable: MockStablecoin | undefined;
-  let stableAddress = opts.stablecoin;
-  if (!stableAddress) {
+  let stableAddress: string;
+  if ("address" in coin) {
+    stableAddress = coin.address;
+  } else {
     stable = (await ethers.deployContract("MockStablecoin", [], deployer)) as unknown as MockStablecoin;
     stableAddress = await stable.getAddress();
-    log(`test stablecoin ${stableAddress}`);
+    log(`test stablecoin ${stableAddress} (local chain only)`);
   }
   const token = (await ethers.deployContract(
     "L2ComputeToken",
@@ -246,4 +311,84 @@ export async function deployArbitrum(
   };
   for (const [k, v] of Object.entries(addresses)) log(`${k} ${v}`);
   return { license, sale, rewards, token, stable, allowlist, addresses, start };
+}
+
+/**
+ * The whole Arbitrum side, as `deploy:arbitrum` runs it: licence, sale, rewards, bridged token,
+ * rental escrow and its price oracle; then every role handed to the holders the config names
+ * (docs/AUTHORITIES.md) and renounced by the deployer, and the result checked on chain.
+ */
+export async function deployArbitrumMarket(
+  ethers: HardhatEthers,
+  config: LicenseConfig,
+  escrowConfig: EscrowConfig,
+  opts: { network: TargetNetwork; log?: (line: string) => void },
+) {
+  const log = opts.log ?? (() => {});
+  const [deployer] = await ethers.getSigners();
+  const fromBlock = await ethers.provider.getBlockNumber();
+  const d = await deployArbitrum(ethers, config, { deployer, network: opts.network, log });
+  const e = await deployRentalEscrow(ethers, escrowConfig, {
+    stable: d.addresses.stablecoin,
+    token: d.addresses.token,
+    treasury: await d.sale.treasury(),
+    deployer,
+  });
+  for (const [k, v] of Object.entries(e.addresses)) log(`${k} ${v}`);
+  const addresses: Record<string, string> = { ...d.addresses, ...e.addresses };
+  const r = config.roles;
+  const [admin, pauser, settler, priceSetter, poster] = await Promise.all(
+    [r.admin, r.pauser, r.settler, r.priceSetter, config.rewards.rewardPoster].map((x) =>
+      resolveRef(ethers, x),
+    ),
+  );
+  await handOverRoles(
+    deployer,
+    [
+      {
+        name: "license",
+        address: addresses.license,
+        grants: [
+          { role: "DEFAULT_ADMIN_ROLE", holder: admin },
+          { role: "MINTER_ROLE", holder: addresses.sale },
+        ],
+      },
+      {
+        name: "sale",
+        address: addresses.sale,
+        grants: [
+          { role: "DEFAULT_ADMIN_ROLE", holder: admin },
+          { role: "PAUSER_ROLE", holder: pauser },
+        ],
+      },
+      {
+        name: "rewards",
+        address: addresses.rewards,
+        grants: [
+          { role: "DEFAULT_ADMIN_ROLE", holder: admin },
+          { role: "PAUSER_ROLE", holder: pauser },
+          { role: "REWARD_ROLE", holder: poster },
+        ],
+      },
+      {
+        name: "rentalEscrow",
+        address: addresses.rentalEscrow,
+        grants: [
+          { role: "DEFAULT_ADMIN_ROLE", holder: admin },
+          { role: "PAUSER_ROLE", holder: pauser },
+          { role: "SETTLER_ROLE", holder: settler },
+        ],
+      },
+      {
+        name: "priceOracle",
+        address: addresses.priceOracle,
+        grants: [
+          { role: "DEFAULT_ADMIN_ROLE", holder: admin },
+          { role: "PRICE_SETTER_ROLE", holder: priceSetter },
+        ],
+      },
+    ],
+    { fromBlock, log },
+  );
+  return { ...d, escrow: e.escrow, oracle: e.oracle, addresses, deployer: deployer.address };
 }
