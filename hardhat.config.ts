@@ -127,7 +127,7 @@ const tasks = [
     .setAction(built(() => import("./scripts/tasks/arbitrum-referral.js")))
     .build(),
   task("escrow:set-price", "Price relayer: post the market token's price to the rental escrow's oracle")
-    .addOption({ name: "price", description: "stablecoin base units per whole token", defaultValue: "" })
+    .addOption({ name: "price", description: "stablecoin per whole token, e.g. 2.5", defaultValue: "" })
     .addOption({ name: "account", description: "index of the price-setter account", defaultValue: "0" })
     .addFlag({ name: "dryRun", description: "print only" })
     .setAction(built(() => import("./scripts/tasks/arbitrum-set-price.js")))
@@ -146,7 +146,7 @@ const tasks = [
     })
     .addOption({
       name: "stable",
-      description: "also mint this many test stablecoin base units",
+      description: "also mint this much test stablecoin, e.g. 1000",
       defaultValue: "0",
     })
     .setAction(built(() => import("./scripts/tasks/arbitrum-bridge-deposit.js")))
@@ -195,6 +195,8 @@ export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   tasks,
   solidity: {
+    // Standard interfaces the scripts and the CLI use to talk to any token (TypeChain types).
+    npmFilesToBuild: ["@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol"],
     profiles: {
       default: {
         ...common,

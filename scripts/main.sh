@@ -75,9 +75,9 @@ echo "== Solana: a supplier lists an H100 offer; a customer rents it in each pay
 keys="$logs/keys"
 mkdir -p "$keys"
 supplier=$(rent wallet --out "$keys/supplier.json" | tail -1)
-customer=$(rent wallet --out "$keys/customer.json" --stable 1000000000 --token 1000000000000 | tail -1)
+customer=$(rent wallet --out "$keys/customer.json" --stable 1000 --token 1000 | tail -1)
 deployer="deployments/solana-localnet.deployer.json"   # the market authority on localnet
-rent offer --chain solana --keypair "$keys/supplier.json" --gpu-model H100-80GB --gpu-count 8 --hourly-price 20000000
+rent offer --chain solana --keypair "$keys/supplier.json" --gpu-model H100-80GB --gpu-count 8 --hourly-price 20
 rent quote --chain solana --supplier "$supplier" --hours 10
 rent create --chain solana --keypair "$keys/customer.json" --supplier "$supplier" --hours 10 --pay stable --rental-id 1
 rent start --chain solana --keypair "$keys/supplier.json" --rental "$customer:1"
@@ -87,9 +87,9 @@ rent start --chain solana --keypair "$keys/supplier.json" --rental "$customer:2"
 rent settle --chain solana --keypair "$deployer" --rental "$customer:2"
 
 echo "== Arbitrum: the same rentals in the stablecoin and in the bridged token"
-arb dev:bridge-deposit --to signer:4 --amount 1000 --stable 1000000000
-arb escrow:set-price --account 1 --price 2500000         # the price relayer: 1 token = 2.5 USDC
-evm_supplier=$(rent offer --chain arbitrum --account 3 --gpu-model H100-80GB --gpu-count 8 --hourly-price 20000000 | tail -1 | awk '{print $2}')
+arb dev:bridge-deposit --to signer:4 --amount 1000 --stable 1000
+arb escrow:set-price --account 1 --price 2.5            # the price relayer: 1 token = 2.5 USDC
+evm_supplier=$(rent offer --chain arbitrum --account 3 --gpu-model H100-80GB --gpu-count 8 --hourly-price 20 | tail -1 | awk '{print $2}')
 rent quote --chain arbitrum --supplier "$evm_supplier" --hours 10
 rent create --chain arbitrum --account 4 --supplier "$evm_supplier" --hours 10 --pay stable
 rent start --chain arbitrum --account 3 --rental 1

@@ -7,10 +7,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { Wallet } from "@anchor-lang/core";
-import { getOrCreateAssociatedTokenAccount, mintTo } from "@solana/spl-token";
+import { getMint, getOrCreateAssociatedTokenAccount, mintTo } from "@solana/spl-token";
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
 import { Command, Option } from "commander";
-import { encodeBytes32String, formatUnits } from "ethers";
+import { encodeBytes32String } from "ethers";
 import { z } from "zod";
 
 import { DEPLOYMENTS_DIR, readDeployment } from "../../src/deployments.js";
@@ -18,6 +18,7 @@ import { EvmCurrency } from "../../src/evm/escrow.js";
 import * as sol from "../../src/solana/escrow.js";
 import { marketProgram, programErrorName } from "../../src/solana/market.js";
 import { SolanaPubkey } from "../../src/solana/validation.js";
+import { formatAmount, parseAmount, type Denomination } from "../../src/units.js";
 
 const solanaPubkey = SolanaPubkey;
 const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "not a 0x address");
@@ -51,7 +52,24 @@ function solana(o: Common) {
     ? Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(o.keypair, "utf8"))))
     : Keypair.generate(); // read-only commands
   const program = marketProgram(connection, new Wallet(signer));
-  return { network, record, connection, signer, program, market: new PublicKey(record.market) };
+  const stableMint = new PublicKey(record.stableMint);
+  const tokenMint = new PublicKey(record.tokenMint);
+  /** The mint's decimals, read from chain (SPL mints carry no symbol: the market's names). */
+  const denomination = async (mint: PublicKey): Promise<Denomination> => ({
+    decimals: (await getMint(connection, mint)).decimals,
+    symbol: mint.equals(stableMint) ? "USDC" : mint.equals(tokenMint) ? "CMT" : mint.toBase58(),
+  });
+  return {
+    network,
+    record,
+    connection,
+    signer,
+    program,
+    market: new PublicKey(record.market),
+    stableMint,
+    tokenMint,
+    denomination,
+  };
 }
 
 function needKeypair(o: Common) {
@@ -75,11 +93,19 @@ async function arbitrum(o: Common) {
     .parse(readDeployment(`arbitrum-${conn.networkName}`));
   const signer = (await conn.ethers.getSigners())[Number(positiveInt.or(z.literal("0")).parse(o.account))];
   if (!signer) throw new Error(`--account ${o.account}: no such account on ${conn.networkName}`);
-  const { RentalEscrow__factory, MockStablecoin__factory } =
-    await import("../../types/ethers-contracts/index.js");
-  const escrow = RentalEscrow__factory.connect(record.addresses.rentalEscrow, signer);
-  const erc20 = (a: string) => MockStablecoin__factory.connect(a, signer);
-  return { conn, record, signer, escrow, erc20 };
+  const types = await import("../../types/ethers-contracts/index.js").catch(() => {
+    throw new Error("the contracts' TypeScript types are not built: run 'npx hardhat compile' first");
+  });
+  const escrow = types.RentalEscrow__factory.connect(record.addresses.rentalEscrow, signer);
+  // Any ERC-20 the escrow takes, through the standard interface (USDC, the bridged token).
+  const erc20 = (a: string) => types.IERC20Metadata__factory.connect(a, signer);
+  const denomination = async (a: string): Promise<Denomination> => {
+    const t = erc20(a);
+    return { decimals: Number(await t.decimals()), symbol: await t.symbol() };
+  };
+  const stable = await denomination(record.addresses.stablecoin);
+  const token = await denomination(record.addresses.token);
+  return { conn, record, signer, escrow, erc20, stable, token };
 }
 
 async function report<T>(what: string, p: Promise<T>): Promise<T> {
@@ -122,13 +148,14 @@ withCommon(
       const now =
         (await ctx.connection.getBlockTime(await ctx.connection.getSlot())) ?? Math.floor(Date.now() / 1000);
       const q = await sol.quoteRental(ctx.program, ctx.market, supplier, hours, now);
+      const [st, tk] = [await ctx.denomination(ctx.stableMint), await ctx.denomination(ctx.tokenMint)];
       console.log(`${hours} h of ${o.supplier} on Solana:`);
       console.log(
-        `  stablecoin  price ${q.stable.price}  fee ${q.stable.fee}  total ${q.stable.total}  (base units)`,
+        `  stablecoin  price ${formatAmount(q.stable.price, st)}  fee ${formatAmount(q.stable.fee, st)}  total ${formatAmount(q.stable.total, st)}`,
       );
       console.log(
         q.token
-          ? `  token       price ${q.token.price}  fee ${q.token.fee}  total ${q.token.total}  (fee discounted)`
+          ? `  token       price ${formatAmount(q.token.price, tk)}  fee ${formatAmount(q.token.fee, tk)}  total ${formatAmount(q.token.total, tk)}  (fee discounted)`
           : "  token       unavailable: no fresh token price",
       );
     } else {
@@ -136,13 +163,14 @@ withCommon(
       const supplier = evmAddress.parse(o.supplier);
       const [sp, sf] = await ctx.escrow.quote(supplier, hours, EvmCurrency.stable);
       console.log(`${hours} h of ${supplier} on Arbitrum:`);
+      const [st, tk] = [ctx.stable, ctx.token];
       console.log(
-        `  stablecoin  price ${formatUnits(sp, 6)}  fee ${formatUnits(sf, 6)}  total ${formatUnits(sp + sf, 6)}`,
+        `  stablecoin  price ${formatAmount(sp, st)}  fee ${formatAmount(sf, st)}  total ${formatAmount(sp + sf, st)}`,
       );
       try {
         const [tp, tf] = await ctx.escrow.quote(supplier, hours, EvmCurrency.token);
         console.log(
-          `  token       price ${formatUnits(tp, 18)}  fee ${formatUnits(tf, 18)}  total ${formatUnits(tp + tf, 18)}  (fee discounted)`,
+          `  token       price ${formatAmount(tp, tk)}  fee ${formatAmount(tf, tk)}  total ${formatAmount(tp + tf, tk)}  (fee discounted)`,
         );
       } catch {
         console.log("  token       unavailable: the oracle price is stale");
@@ -154,7 +182,7 @@ withCommon(program.command("create").description("pay a rental into escrow"))
   .requiredOption("--supplier <address>", "the supplier (Solana: its owner's address)")
   .requiredOption("--hours <n>", "hours of GPU time")
   .addOption(new Option("--pay <currency>", "stable | token").choices(["stable", "token"]).default("stable"))
-  .option("--max-amount <units>", "slippage guard in base units (default: the quote)")
+  .option("--max-amount <amount>", "slippage guard in the paying coin, e.g. 220.5 (default: the quote)")
   .option("--rental-id <n>", "Solana: your id for this rental (default: the current time)")
   .action(
     async (
@@ -178,9 +206,10 @@ withCommon(program.command("create").description("pay a rental into escrow"))
         const chosen = o.pay === "stable" ? q.stable : q.token;
         if (!chosen) throw new Error("no fresh token price: pay in the stablecoin or retry later");
         const rentalId = BigInt(o.rentalId ?? Date.now());
-        const maxAmount = o.maxAmount ? BigInt(z.string().regex(/^\d+$/).parse(o.maxAmount)) : chosen.total;
+        const coin = await ctx.denomination(chosen.mint);
+        const maxAmount = o.maxAmount ? parseAmount(o.maxAmount, coin, "--max-amount") : chosen.total;
         console.log(
-          `rental ${ctx.signer.publicKey.toBase58()}:${rentalId}: ${chosen.total} base units (max ${maxAmount})`,
+          `rental ${ctx.signer.publicKey.toBase58()}:${rentalId}: ${formatAmount(chosen.total, coin)} (max ${formatAmount(maxAmount, coin)})`,
         );
         if (o.dryRun) return console.log("dry run: not sent");
         const { rental } = await report(
@@ -200,8 +229,11 @@ withCommon(program.command("create").description("pay a rental into escrow"))
         const supplier = evmAddress.parse(o.supplier);
         const currency = EvmCurrency[o.pay];
         const [price, fee] = await ctx.escrow.quote(supplier, hours, currency);
-        const maxAmount = o.maxAmount ? BigInt(o.maxAmount) : price + fee;
-        console.log(`rental of ${hours} h: ${price + fee} base units (max ${maxAmount})`);
+        const coin = o.pay === "stable" ? ctx.stable : ctx.token;
+        const maxAmount = o.maxAmount ? parseAmount(o.maxAmount, coin, "--max-amount") : price + fee;
+        console.log(
+          `rental of ${hours} h: ${formatAmount(price + fee, coin)} (max ${formatAmount(maxAmount, coin)})`,
+        );
         if (o.dryRun) return console.log("dry run: not sent");
         const asset = ctx.erc20(
           o.pay === "stable" ? ctx.record.addresses.stablecoin : ctx.record.addresses.token,
@@ -276,20 +308,21 @@ for (const [name, description] of [
 withCommon(program.command("offer").description("supplier: list or update a GPU offer"))
   .requiredOption("--gpu-model <name>", "e.g. H100-80GB")
   .requiredOption("--gpu-count <n>", "GPUs in the offer")
-  .requiredOption("--hourly-price <units>", "stablecoin base units per hour of the whole offer")
+  .requiredOption("--hourly-price <amount>", "stablecoin per hour of the whole offer, e.g. 20 or 19.5")
   .action(async (o: Common & { gpuModel: string; gpuCount: string; hourlyPrice: string }) => {
     const gpuCount = positiveInt.parse(o.gpuCount);
-    const hourlyPrice = BigInt(
-      z
-        .string()
-        .regex(/^[1-9]\d*$/)
-        .parse(o.hourlyPrice),
-    );
     const gpuModel = z.string().min(1).max(31).parse(o.gpuModel);
-    if (o.dryRun) return console.log(`dry run: offer ${gpuCount} x ${gpuModel} at ${hourlyPrice}/h`);
+    const priced = (coin: Denomination) => {
+      const hourlyPrice = parseAmount(o.hourlyPrice, coin, "--hourly-price");
+      if (hourlyPrice === 0n) throw new Error("--hourly-price: must be above 0");
+      console.log(`offer ${gpuCount} x ${gpuModel} at ${formatAmount(hourlyPrice, coin)}/h`);
+      return hourlyPrice;
+    };
     if (o.chain === "solana") {
-      needKeypair(o);
       const ctx = solana(o);
+      const hourlyPrice = priced(await ctx.denomination(ctx.stableMint));
+      if (o.dryRun) return console.log("dry run: not sent");
+      needKeypair(o);
       const supplier = await report(
         "offer",
         sol.registerSupplier(ctx.program, ctx.market, { gpuModel, gpuCount, hourlyPrice }),
@@ -297,6 +330,8 @@ withCommon(program.command("offer").description("supplier: list or update a GPU 
       console.log(`supplier ${supplier.toBase58()} (owner ${ctx.signer.publicKey.toBase58()})`);
     } else {
       const ctx = await arbitrum(o);
+      const hourlyPrice = priced(ctx.stable);
+      if (o.dryRun) return console.log("dry run: not sent");
       await (
         await report("offer", ctx.escrow.setOffer(encodeBytes32String(gpuModel), gpuCount, hourlyPrice, true))
       ).wait();
@@ -311,8 +346,8 @@ program
   .description("localnet: create a Solana keypair file, funded with SOL and test tokens")
   .requiredOption("--out <file>", "where to write the keypair")
   .option("--sol <n>", "SOL to airdrop", "10")
-  .option("--stable <units>", "test stablecoin base units to mint", "0")
-  .option("--token <units>", "test token base units to mint", "0")
+  .option("--stable <amount>", "test stablecoin to mint, e.g. 1000", "0")
+  .option("--token <amount>", "test market token to mint, e.g. 1000", "0")
   .action(async (o: { out: string; sol: string; stable: string; token: string }) => {
     const ctx = solana({ chain: "solana", account: "0", dryRun: false, network: "localnet" });
     const deployer = Keypair.fromSecretKey(
@@ -326,18 +361,13 @@ program
       signature: sig,
       ...(await ctx.connection.getLatestBlockhash()),
     });
-    for (const [mint, amount] of [
-      [ctx.record.stableMint, BigInt(o.stable)],
-      [ctx.record.tokenMint, BigInt(o.token)],
-    ] as const) {
-      const ata = await getOrCreateAssociatedTokenAccount(
-        ctx.connection,
-        deployer,
-        new PublicKey(mint),
-        kp.publicKey,
-      );
-      if (amount > 0n)
-        await mintTo(ctx.connection, deployer, new PublicKey(mint), ata.address, deployer, amount);
+    const amounts = [
+      [ctx.stableMint, parseAmount(o.stable, await ctx.denomination(ctx.stableMint), "--stable")],
+      [ctx.tokenMint, parseAmount(o.token, await ctx.denomination(ctx.tokenMint), "--token")],
+    ] as const;
+    for (const [mint, amount] of amounts) {
+      const ata = await getOrCreateAssociatedTokenAccount(ctx.connection, deployer, mint, kp.publicKey);
+      if (amount > 0n) await mintTo(ctx.connection, deployer, mint, ata.address, deployer, amount);
     }
     writeFileSync(o.out, JSON.stringify([...kp.secretKey]));
     console.log(kp.publicKey.toBase58());

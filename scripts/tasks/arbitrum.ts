@@ -21,8 +21,10 @@ import {
   CheckerNodeLicense__factory,
   CheckerNodeSale__factory,
   CheckerRewards__factory,
+  IERC20Metadata__factory,
   MockStablecoin__factory,
 } from "../../types/ethers-contracts/index.js";
+import { formatAmount, parseAmount } from "../../src/units.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const Record = z.object({
@@ -283,19 +285,19 @@ export async function bridgeDepositTask(
         : address.parse(args.to);
   await (await token.bridgeMint(to, amount)).wait();
   console.log(`bridged ${formatEther(amount)} tokens to ${to}`);
-  const stableUnits = z
-    .string()
-    .regex(/^\d+$/)
-    .parse(args.stable || "0");
-  if (BigInt(stableUnits) > 0n) {
+  const stable = await stableDenomination(ctx);
+  const stableUnits = parseAmount(args.stable || "0", stable, "--stable");
+  if (stableUnits > 0n) {
     await (
-      await MockStablecoin__factory.connect(ctx.record.addresses.stablecoin, ctx.signer).mint(
-        to,
-        BigInt(stableUnits),
-      )
+      await MockStablecoin__factory.connect(ctx.record.addresses.stablecoin, ctx.signer).mint(to, stableUnits)
     ).wait();
-    console.log(`minted ${stableUnits} test stablecoin base units to ${to}`);
+    console.log(`minted ${formatAmount(stableUnits, stable)} (test stablecoin) to ${to}`);
   }
+}
+
+async function stableDenomination(ctx: Awaited<ReturnType<typeof context>>) {
+  const coin = IERC20Metadata__factory.connect(ctx.record.addresses.stablecoin, ctx.signer);
+  return { decimals: Number(await coin.decimals()), symbol: await coin.symbol() };
 }
 
 /** The price relayer (PRICE_SETTER_ROLE) posts the market token's price for RentalEscrow. */
@@ -303,15 +305,14 @@ export async function setPriceTask(
   args: { price: string; account: string; dryRun: boolean },
   hre: HardhatRuntimeEnvironment,
 ) {
-  const price = z
-    .string()
-    .regex(/^[1-9]\d*$/, "stablecoin base units per whole token")
-    .parse(args.price);
   const ctx = await context(hre, args.account);
+  const stable = await stableDenomination(ctx);
+  const price = parseAmount(args.price, stable, "--price");
+  if (price === 0n) throw new Error("--price: must be above 0");
   const oracleAddress = ctx.record.addresses.priceOracle;
-  console.log(`token price ${price} stablecoin base units per token on ${oracleAddress}`);
+  console.log(`token price ${formatAmount(price, stable)} per token on ${oracleAddress}`);
   if (args.dryRun) return console.log("dry run: not sent");
   const { ManualPriceOracle__factory } = await import("../../types/ethers-contracts/index.js");
-  await (await ManualPriceOracle__factory.connect(oracleAddress, ctx.signer).setPrice(BigInt(price))).wait();
+  await (await ManualPriceOracle__factory.connect(oracleAddress, ctx.signer).setPrice(price)).wait();
   console.log("price set");
 }
