@@ -3,7 +3,10 @@ pragma solidity ^0.8.28;
 
 /// @title ICheckerNodeLicense
 /// @notice CheckerNode licences: ERC-721 (ERC721A, sequential ids from 1), minted by the sale in
-///         price tiers, transfer-locked until a governance-set date, operable by a delegate.
+///         price tiers, transfer-locked until a governance-set date (which, once passed, is final:
+///         a lifted lock never comes back), operable by a delegate. `tokenURI` is the tier's base
+///         URI followed by the id, or "" when the tier has no base URI; `setApprovalForAll`
+///         rejects the zero operator with OpenZeppelin's `ERC721InvalidOperator(address(0))`.
 interface ICheckerNodeLicense {
     /// @notice Minting `quantity` more would exceed `maxSupply`.
     error LicenseMaxSupplyExceeded(uint256 requested, uint256 remaining);
@@ -11,6 +14,8 @@ interface ICheckerNodeLicense {
     error LicenseTransferLocked(uint256 unlockTime);
     /// @notice The unlock time is later than the ceiling fixed at deployment.
     error LicenseUnlockTooLate(uint256 unlockTime, uint256 ceiling);
+    /// @notice The transfer lock lifted at `unlockTime`: it can no longer move.
+    error LicenseTransferLockLifted(uint256 unlockTime);
     /// @notice The caller does not own `tokenId`.
     error LicenseNotOwner(uint256 tokenId, address caller);
     /// @notice Royalty above the bound.
@@ -45,6 +50,7 @@ interface ICheckerNodeLicense {
     /// @notice Licences minted so far (burned ones included).
     function totalMinted() external view returns (uint256);
 
-    /// @notice Moves the transfer lock. DEFAULT_ADMIN_ROLE (governance); never past the ceiling.
+    /// @notice Moves the transfer lock, earlier or later, while it still holds. DEFAULT_ADMIN_ROLE
+    ///         (governance); never past the ceiling, and never once it has lifted.
     function setTransferUnlockTime(uint256 unlockTime) external;
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {ERC2981} from "@openzeppelin/contracts/token/common/ERC2981.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {ERC721A} from "erc721a/contracts/ERC721A.sol";
@@ -11,7 +12,7 @@ import {ICheckerNodeLicense} from "../interfaces/ICheckerNodeLicense.sol";
 /// @title CheckerNodeLicense
 /// @notice See ICheckerNodeLicense. ERC721A makes a batch of N licences cost about one storage
 ///         write instead of N; the tier rides in ERC721A's 24-bit `extraData` of each batch.
-contract CheckerNodeLicense is ICheckerNodeLicense, ERC721A, ERC2981, AccessControl {
+contract CheckerNodeLicense is ICheckerNodeLicense, IERC721Errors, ERC721A, ERC2981, AccessControl {
     /// @notice May mint and burn for refunds: the sale contract.
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
     /// @notice Royalties never exceed 10 %.
@@ -94,6 +95,8 @@ contract CheckerNodeLicense is ICheckerNodeLicense, ERC721A, ERC2981, AccessCont
 
     /// @inheritdoc ICheckerNodeLicense
     function setTransferUnlockTime(uint256 unlockTime) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 current = transferUnlockTime;
+        if (block.timestamp >= current) revert LicenseTransferLockLifted(current);
         if (unlockTime > unlockCeiling) revert LicenseUnlockTooLate(unlockTime, unlockCeiling);
         transferUnlockTime = unlockTime;
         emit TransferUnlockTimeSet(unlockTime);
@@ -123,10 +126,17 @@ contract CheckerNodeLicense is ICheckerNodeLicense, ERC721A, ERC2981, AccessCont
         return _totalMinted();
     }
 
-    /// @notice `tierBaseURI[tier] + tokenId`.
+    /// @notice `tierBaseURI[tier] + tokenId`, or "" if the tier has no base URI (as ERC721 does).
     function tokenURI(uint256 tokenId) public view override returns (string memory) {
         if (!_exists(tokenId)) revert URIQueryForNonexistentToken();
-        return string.concat(tierBaseURI[tierOf(tokenId)], Strings.toString(tokenId));
+        string memory base = tierBaseURI[tierOf(tokenId)];
+        return bytes(base).length == 0 ? "" : string.concat(base, Strings.toString(tokenId));
+    }
+
+    /// @notice ERC-721 `setApprovalForAll`; the zero address is no operator (OpenZeppelin ERC721).
+    function setApprovalForAll(address operator, bool approved) public override {
+        if (operator == address(0)) revert ERC721InvalidOperator(operator);
+        super.setApprovalForAll(operator, approved);
     }
 
     function supportsInterface(

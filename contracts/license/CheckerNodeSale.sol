@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
@@ -15,13 +16,20 @@ import {BpsMath} from "../utils/BpsMath.sol";
 
 /// @title CheckerNodeSale
 /// @notice See ICheckerNodeSale. Rounding: the discount and the rebate round down, so the buyer
-///         never pays less and the referrer never receives more than the exact bps.
+///         never pays less and the referrer never receives more than the exact bps; a licence's
+///         refund share rounds down but the shares of a purchase add up to what it paid.
 contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice Assigns referral codes to referrers (see the referral rule in ICheckerNodeSale).
+    bytes32 public constant REFERRAL_ROLE = keccak256("REFERRAL_ROLE");
     /// @notice Referral discount and rebate are each at most 15 %.
     uint256 public constant MAX_REFERRAL_BPS = 1_500;
+    /// @notice Licences per purchase. A refund burns each licence (about 34k gas each, see
+    ///         `npm run bench:licenses`), so a whole purchase refunds in one call of about 3.4M gas,
+    ///         far below a block's gas limit.
+    uint256 public constant MAX_PURCHASE = 100;
 
     ICheckerNodeLicense public immutable license;
     IERC20 public immutable stable;
@@ -102,6 +110,7 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
         supply = total;
         _grantRole(DEFAULT_ADMIN_ROLE, c.admin);
         _grantRole(PAUSER_ROLE, c.admin);
+        _grantRole(REFERRAL_ROLE, c.admin);
     }
 
     // ------------------------------------------------------------------ buying
@@ -174,17 +183,16 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
         }
         firstTokenId = _mintAcrossTiers(msg.sender, sold - quantity, quantity);
         purchases[firstTokenId] = Purchase({
-            buyer: msg.sender,
+            paid: SafeCast.toUint128(total),
             quantity: SafeCast.toUint32(quantity),
-            currency: currency,
-            refunded: false,
-            paid: SafeCast.toUint128(total)
+            currency: currency
         });
         emit Purchased(msg.sender, firstTokenId, quantity, currency, total, referralCode);
     }
 
     function _checkAndCountLimit(uint256 quantity, uint256 allowance, bytes32[] calldata proof) private {
         if (quantity == 0) revert SaleZeroQuantity();
+        if (quantity > MAX_PURCHASE) revert SalePurchaseTooLarge(quantity, MAX_PURCHASE);
         if (block.timestamp < publicStart) {
             bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(msg.sender, allowance))));
             if (!MerkleProof.verifyCalldata(proof, allowlistRoot, leaf)) {
@@ -223,11 +231,12 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
     }
 
     /// @inheritdoc ICheckerNodeSale
-    function registerReferralCode(bytes32 code) external {
+    function registerReferralCode(bytes32 code, address referrer) external onlyRole(REFERRAL_ROLE) {
+        if (referrer == address(0)) revert SaleInvalidReferrer(referrer);
         address current = referrerOf[code];
         if (code == bytes32(0) || current != address(0)) revert SaleReferralCodeTaken(code, current);
-        referrerOf[code] = msg.sender;
-        emit ReferralCodeRegistered(code, msg.sender);
+        referrerOf[code] = referrer;
+        emit ReferralCodeRegistered(code, referrer);
     }
 
     // ------------------------------------------------------------------ ending
@@ -235,6 +244,10 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
     /// @inheritdoc ICheckerNodeSale
     function cancel() external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (state != State.Active) revert SaleNotActive(state);
+        // a sale that can no longer sell is over: its buyers keep their licences
+        if (block.timestamp >= saleEnd || sold == supply) {
+            revert SaleNotCancellable(block.timestamp, saleEnd, supply - sold);
+        }
         state = State.Cancelled;
         emit SaleCancelled();
     }
@@ -248,47 +261,55 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
     }
 
     /// @inheritdoc ICheckerNodeSale
-    function refund(uint256[] calldata firstTokenIds) external nonReentrant {
+    function refund(uint256 firstTokenId, uint256[] calldata tokenIds) external nonReentrant {
         if (state != State.Cancelled) revert SaleNotActive(state);
-        uint256 refundWei;
-        uint256 refundStable;
-        for (uint256 i = 0; i < firstTokenIds.length; ++i) {
-            uint256 first = firstTokenIds[i];
-            Purchase storage p = purchases[first];
-            if (p.buyer != msg.sender || p.refunded) revert SaleNotRefundable(first, msg.sender);
-            p.refunded = true;
-            if (p.currency == Currency.ETH) refundWei += p.paid;
-            else refundStable += p.paid;
-            emit Refunded(msg.sender, first, p.currency, p.paid);
-            for (uint256 id = first; id < first + p.quantity; ++id) license.burnFrom(msg.sender, id);
+        if (tokenIds.length == 0) revert SaleZeroQuantity();
+        Purchase memory p = purchases[firstTokenId];
+        uint256 amount;
+        for (uint256 i = 0; i < tokenIds.length; ++i) {
+            uint256 id = tokenIds[i];
+            // a purchase that does not exist has quantity 0: every id fails this check
+            if (id < firstTokenId || id >= firstTokenId + p.quantity) {
+                revert SaleTokenNotInPurchase(firstTokenId, id);
+            }
+            // shares of consecutive indices telescope, so a whole purchase refunds `paid` exactly
+            uint256 index = id - firstTokenId;
+            amount += Math.mulDiv(p.paid, index + 1, p.quantity) - Math.mulDiv(p.paid, index, p.quantity);
         }
-        // In a cancelled sale no rebate is ever paid: the full price goes back to the buyer.
-        if (refundStable > 0) stable.safeTransfer(msg.sender, refundStable);
-        _sendEth(msg.sender, refundWei);
+        // In a cancelled sale no rebate is ever paid: the full price goes back to the holders.
+        emit Refunded(msg.sender, firstTokenId, tokenIds.length, p.currency, amount);
+        // the licence checks the caller holds each one, and a burned licence cannot be refunded twice
+        for (uint256 i = 0; i < tokenIds.length; ++i) license.burnFrom(msg.sender, tokenIds[i]);
+        _pay(p.currency, msg.sender, amount);
     }
 
     /// @inheritdoc ICheckerNodeSale
-    function claimRebate() external nonReentrant {
-        if (state != State.Finalized) revert SaleNotActive(state);
-        uint256 amountWei = rebateWei[msg.sender];
-        uint256 amountStable = rebateStable[msg.sender];
-        rebateWei[msg.sender] = 0;
-        rebateStable[msg.sender] = 0;
-        emit RebateClaimed(msg.sender, amountWei, amountStable);
-        if (amountStable > 0) stable.safeTransfer(msg.sender, amountStable);
-        _sendEth(msg.sender, amountWei);
+    function purchaseOf(uint256 tokenId) external view returns (uint256 firstTokenId) {
+        uint256 floor = tokenId > MAX_PURCHASE ? tokenId - MAX_PURCHASE : 0;
+        for (uint256 id = tokenId; id > floor; --id) {
+            uint256 quantity = purchases[id].quantity;
+            if (quantity != 0) return tokenId - id < quantity ? id : 0;
+        }
     }
 
     /// @inheritdoc ICheckerNodeSale
-    function withdrawProceeds() external nonReentrant {
+    function claimRebate(Currency currency) external nonReentrant {
         if (state != State.Finalized) revert SaleNotActive(state);
-        uint256 amountWei = proceedsWei;
-        uint256 amountStable = proceedsStable;
-        proceedsWei = 0;
-        proceedsStable = 0;
-        emit ProceedsWithdrawn(treasury, amountWei, amountStable);
-        if (amountStable > 0) stable.safeTransfer(treasury, amountStable);
-        _sendEth(treasury, amountWei);
+        mapping(address => uint256) storage rebates = currency == Currency.ETH ? rebateWei : rebateStable;
+        uint256 amount = rebates[msg.sender];
+        rebates[msg.sender] = 0;
+        emit RebateClaimed(msg.sender, currency, amount);
+        _pay(currency, msg.sender, amount);
+    }
+
+    /// @inheritdoc ICheckerNodeSale
+    function withdrawProceeds(Currency currency) external nonReentrant {
+        if (state != State.Finalized) revert SaleNotActive(state);
+        uint256 amount;
+        if (currency == Currency.ETH) (amount, proceedsWei) = (proceedsWei, 0);
+        else (amount, proceedsStable) = (proceedsStable, 0);
+        emit ProceedsWithdrawn(treasury, currency, amount);
+        _pay(currency, treasury, amount);
     }
 
     function pause() external onlyRole(PAUSER_ROLE) {
@@ -304,9 +325,15 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
         return _tiers;
     }
 
-    function _sendEth(address to, uint256 amount) private {
+    /// @dev Pays `amount` of one currency: each currency moves on its own, so a recipient that
+    ///      rejects ETH cannot hold up its stablecoin (or the reverse).
+    function _pay(Currency currency, address to, uint256 amount) private {
         if (amount == 0) return;
-        (bool ok, ) = to.call{value: amount}("");
-        if (!ok) revert SaleTransferFailed(to, amount);
+        if (currency == Currency.STABLE) {
+            stable.safeTransfer(to, amount);
+        } else {
+            (bool ok, ) = to.call{value: amount}("");
+            if (!ok) revert SaleTransferFailed(to, amount);
+        }
     }
 }

@@ -12,6 +12,7 @@ contract AdversarialReceiver is IERC721Receiver {
 
     ICheckerNodeSale public immutable sale;
     uint8 public mode;
+    uint256 internal _refundFirst;
     uint256[] internal _refundIds;
 
     constructor(ICheckerNodeSale sale_) {
@@ -34,9 +35,10 @@ contract AdversarialReceiver is IERC721Receiver {
             );
     }
 
-    function refund(uint256[] calldata ids) external {
+    function refund(uint256 firstTokenId, uint256[] calldata ids) external {
+        _refundFirst = firstTokenId;
         _refundIds = ids;
-        sale.refund(ids);
+        sale.refund(firstTokenId, ids);
     }
 
     function onERC721Received(address, address, uint256, bytes calldata) external returns (bytes4) {
@@ -55,6 +57,6 @@ contract AdversarialReceiver is IERC721Receiver {
     }
 
     receive() external payable {
-        if (mode == 3) sale.refund(_refundIds);
+        if (mode == 3) sale.refund(_refundFirst, _refundIds);
     }
 }

@@ -244,15 +244,30 @@ export async function claimTask(
   console.log(`claimed in ${receipt!.hash}`);
 }
 
+/** Binds a referral code to the account `--account`. Codes are assigned by the referral manager
+ *  (REFERRAL_ROLE on the sale), never self-registered: the transaction is sent by the first local
+ *  account holding that role (the deployer on local chains). */
 export async function referralTask(
   args: { code: string; account: string; dryRun: boolean },
   hre: HardhatRuntimeEnvironment,
 ) {
   const code = z.string().min(1).max(31).parse(args.code);
   const ctx = await context(hre, args.account);
-  console.log(`${ctx.signer.address} registers referral code ${code}`);
+  const referrer = ctx.signer.address;
+  const code32 = ctx.ethers.encodeBytes32String(code);
+  const taken = await ctx.sale.referrerOf(code32);
+  if (taken !== ctx.ethers.ZeroAddress) throw new Error(`referral code ${code} is already bound to ${taken}`);
+  const role = await ctx.sale.REFERRAL_ROLE();
+  const signers = await ctx.ethers.getSigners();
+  const holds = await Promise.all(signers.map((s) => ctx.sale.hasRole(role, s.address)));
+  const manager = signers[holds.indexOf(true)];
+  if (!manager)
+    throw new Error(
+      `no local account holds REFERRAL_ROLE on ${ctx.record.addresses.sale}: the referral manager must call registerReferralCode(${code32}, ${referrer})`,
+    );
+  console.log(`referral manager ${manager.address} binds code ${code} to ${referrer}`);
   if (args.dryRun) return console.log("dry run: not sent");
-  await (await ctx.sale.registerReferralCode(ctx.ethers.encodeBytes32String(code))).wait();
+  await (await ctx.sale.connect(manager).registerReferralCode(code32, referrer)).wait();
   console.log("registered");
 }
 

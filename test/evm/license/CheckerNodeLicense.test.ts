@@ -17,6 +17,48 @@ async function minted() {
 }
 
 describe("CheckerNodeLicense", () => {
+  describe("review findings", () => {
+    it("finding 18-Info: the transfer lock cannot be put back after it lifted", async () => {
+      const d = await loadFixture(minted);
+      const ceiling = await d.license.unlockCeiling();
+      // while it holds, governance may still move it within the ceiling
+      await d.license.setTransferUnlockTime(ceiling);
+      await d.license.setTransferUnlockTime(0n);
+      await d.license.connect(d.holder).transferFrom(d.holder.address, d.other.address, 1n);
+      await expect(d.license.setTransferUnlockTime(ceiling))
+        .to.be.revertedWithCustomError(d.license, "LicenseTransferLockLifted")
+        .withArgs(0n);
+      // the same once the date passes by itself
+      const e = await loadFixture(minted);
+      const unlock = await e.license.transferUnlockTime();
+      await time.increaseTo(unlock);
+      await expect(e.license.setTransferUnlockTime(unlock + 1n))
+        .to.be.revertedWithCustomError(e.license, "LicenseTransferLockLifted")
+        .withArgs(unlock);
+    });
+
+    it("finding 10-L (metadata): tokenURI is empty when the tier has no base URI", async () => {
+      const d = await loadFixture(minted);
+      await d.license.setTierURI(0, "");
+      expect(await d.license.tokenURI(1n)).to.equal("");
+      await expect(d.license.tokenURI(99n)).to.be.revertedWithCustomError(
+        d.license,
+        "URIQueryForNonexistentToken",
+      );
+    });
+
+    it("finding 10-L (metadata): setApprovalForAll rejects the zero operator, as OpenZeppelin ERC721 does", async () => {
+      const d = await loadFixture(minted);
+      for (const approved of [true, false]) {
+        await expect(d.license.connect(d.holder).setApprovalForAll(ethers.ZeroAddress, approved))
+          .to.be.revertedWithCustomError(d.license, "ERC721InvalidOperator")
+          .withArgs(ethers.ZeroAddress);
+      }
+      await d.license.connect(d.holder).setApprovalForAll(d.operator.address, true);
+      expect(await d.license.isApprovedForAll(d.holder.address, d.operator.address)).to.equal(true);
+    });
+  });
+
   it("error: only the minter (the sale) mints", async () => {
     const d = await loadFixture(minted);
     await expect(d.license.connect(d.holder).mint(d.holder.address, 1n, 0))

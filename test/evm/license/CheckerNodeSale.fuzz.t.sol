@@ -89,4 +89,50 @@ contract CheckerNodeSaleFuzzTest is Test {
         }
         assertEq(license.tierOf(last), expectedTier);
     }
+
+    /// However a cancelled purchase (anywhere in the tiers) is split into refunds, the refunds add
+    /// up to what it paid, the first `split` licences getting `paid * split / quantity` rounded
+    /// down; `purchaseOf` finds the purchase from any of its licences.
+    function testFuzz_refundSharesAddUpToPaid(uint256 offset, uint256 quantity, uint256 split) public {
+        offset = bound(offset, 0, 60);
+        // leave one licence unsold: a sold-out sale cannot be cancelled
+        quantity = bound(quantity, 1, sale.MAX_PURCHASE() < 99 - offset ? sale.MAX_PURCHASE() : 99 - offset);
+        split = bound(split, 0, quantity);
+        address buyer = address(0xB0B);
+        vm.deal(buyer, 1_000 ether);
+        if (offset > 0) {
+            (uint256 q0, , , ) = sale.quote(offset, ICheckerNodeSale.Currency.ETH, bytes32(0));
+            vm.deal(address(0xA11CE), q0);
+            vm.prank(address(0xA11CE));
+            sale.buy{value: q0}(offset, ICheckerNodeSale.Currency.ETH, bytes32(0), q0, 0, new bytes32[](0));
+        }
+        (uint256 total, , , ) = sale.quote(quantity, ICheckerNodeSale.Currency.ETH, bytes32(0));
+        vm.prank(buyer);
+        uint256 first = sale.buy{value: total}(
+            quantity,
+            ICheckerNodeSale.Currency.ETH,
+            bytes32(0),
+            total,
+            0,
+            new bytes32[](0)
+        );
+        assertEq(sale.purchaseOf(first + (split % quantity)), first);
+        assertTrue(sale.purchaseOf(first + quantity) != first);
+        sale.cancel();
+
+        uint256[] memory head = new uint256[](split);
+        uint256[] memory tail = new uint256[](quantity - split);
+        for (uint256 i = 0; i < quantity; ++i) {
+            if (i < split) head[i] = first + i;
+            else tail[i - split] = first + i;
+        }
+        uint256 before = buyer.balance;
+        vm.startPrank(buyer);
+        if (split > 0) sale.refund(first, head);
+        assertEq(buyer.balance - before, (total * split) / quantity);
+        if (split < quantity) sale.refund(first, tail);
+        vm.stopPrank();
+        assertEq(buyer.balance - before, total);
+        assertEq(license.balanceOf(buyer), 0);
+    }
 }

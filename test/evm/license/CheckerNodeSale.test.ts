@@ -1,9 +1,10 @@
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import { parseEther, parseUnits } from "ethers";
 import { network } from "hardhat";
 
-import { allowlistProof, Currency } from "../../../src/evm/arbitrum.js";
-import { deployArbitrumFromConfig } from "../fixtures.js";
+import { allowlistProof, Currency, deployArbitrum, loadLicenseConfig } from "../../../src/evm/arbitrum.js";
+import { deployArbitrumFromConfig, LICENSES_FILE } from "../fixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -11,11 +12,13 @@ const { loadFixture, time } = networkHelpers;
 const fixture = () => deployArbitrumFromConfig(ethers);
 const CODE = ethers.encodeBytes32String("ALICE5");
 const NO_CODE = ethers.ZeroHash;
+const REFERRAL_ROLE = ethers.id("REFERRAL_ROLE");
+const MAX_PURCHASE = 100n;
 
 async function withReferral() {
   const d = await deployArbitrumFromConfig(ethers);
   const referrer = d.signers[6];
-  await d.sale.connect(referrer).registerReferralCode(CODE);
+  await d.sale.registerReferralCode(CODE, referrer.address); // the deployer is the referral manager
   return { ...d, referrer };
 }
 
@@ -25,7 +28,202 @@ async function publicPhase() {
   return d;
 }
 
+/** The configured sale in its public phase with a wallet cap above MAX_PURCHASE. */
+async function openWallets() {
+  const config = loadLicenseConfig(LICENSES_FILE);
+  config.sale.publicWalletCap = 1_000;
+  const d = await deployArbitrum(ethers, config);
+  await time.increaseTo(d.start + config.sale.publicStartSeconds);
+  return { ...d, config, signers: await ethers.getSigners() };
+}
+
+const WEI_PRICE = parseEther("0.001");
+const STABLE_PRICE = parseUnits("3", 6);
+
+/** A one-tier sale of `supply` licences, public from now for 1,000 s, with its own stablecoin. */
+async function bareSale(opts: { supply?: number; treasury?: string; rebateBps?: number } = {}) {
+  const [admin] = await ethers.getSigners();
+  const supply = opts.supply ?? 10;
+  const stable = await ethers.deployContract("MockStablecoin");
+  const license = await ethers.deployContract("CheckerNodeLicense", [
+    "L",
+    "L",
+    supply,
+    0n,
+    0n,
+    admin.address,
+    admin.address,
+    0n,
+  ]);
+  const now = BigInt(await time.latest());
+  const end = now + 1_000n;
+  const sale = await ethers.deployContract("CheckerNodeSale", [
+    {
+      license: await license.getAddress(),
+      stable: await stable.getAddress(),
+      treasury: opts.treasury ?? admin.address,
+      admin: admin.address,
+      allowlistStart: now,
+      publicStart: now,
+      saleEnd: end,
+      allowlistRoot: ethers.ZeroHash,
+      publicWalletCap: supply,
+      referralDiscountBps: 0,
+      referralRebateBps: opts.rebateBps ?? 0,
+    },
+    [{ quantity: supply, priceWei: WEI_PRICE, priceStable: STABLE_PRICE }],
+  ]);
+  await license.grantRole(await license.MINTER_ROLE(), await sale.getAddress());
+  return { admin, stable, license, sale, end };
+}
+
+/** `buyer` buys `quantity` of a bare sale in each currency. */
+async function buyBoth(b: Awaited<ReturnType<typeof bareSale>>, buyer: (typeof b)["admin"], code = NO_CODE) {
+  const [totalWei] = await b.sale.quote(1n, Currency.ETH, code);
+  await b.sale.connect(buyer).buy(1n, Currency.ETH, code, totalWei, 0n, [], { value: totalWei });
+  const [totalStable] = await b.sale.quote(1n, Currency.STABLE, code);
+  await b.stable.mint(buyer.address, totalStable);
+  await b.stable.connect(buyer).approve(await b.sale.getAddress(), totalStable);
+  await b.sale.connect(buyer).buy(1n, Currency.STABLE, code, totalStable, 0n, []);
+}
+
 describe("CheckerNodeSale", () => {
+  describe("review findings", () => {
+    it("finding 10-L (referrals): self-referral through a second wallet pays no rebate", async () => {
+      const d = await loadFixture(publicPhase);
+      const [buyer, secondWallet] = [d.signers[8], d.signers[9]];
+      const OWN = ethers.encodeBytes32String("BOB-ALT");
+      // the buyer's second wallet cannot give itself a code: only the referral manager assigns codes
+      await expect(d.sale.connect(secondWallet).registerReferralCode(OWN, secondWallet.address))
+        .to.be.revertedWithCustomError(d.sale, "AccessControlUnauthorizedAccount")
+        .withArgs(secondWallet.address, REFERRAL_ROLE);
+      // so a purchase "referred" by it is refused and nothing accrues to it
+      const [price] = await d.sale.quote(1n, Currency.ETH, NO_CODE);
+      await expect(d.sale.connect(buyer).buy(1n, Currency.ETH, OWN, price, 0n, [], { value: price }))
+        .to.be.revertedWithCustomError(d.sale, "SaleUnknownReferral")
+        .withArgs(OWN);
+      expect(await d.sale.rebateWei(secondWallet.address)).to.equal(0n);
+    });
+
+    it("finding 10-L (referrals): a code cannot be squatted", async () => {
+      const d = await loadFixture(fixture);
+      const [alice, squatter] = [d.signers[6], d.signers[7]];
+      const BRAND = ethers.encodeBytes32String("ALICE5");
+      // an outsider cannot take the code before its owner
+      await expect(d.sale.connect(squatter).registerReferralCode(BRAND, squatter.address))
+        .to.be.revertedWithCustomError(d.sale, "AccessControlUnauthorizedAccount")
+        .withArgs(squatter.address, REFERRAL_ROLE);
+      // the manager assigns it to its owner; nobody, the manager included, can move it afterwards
+      await expect(d.sale.registerReferralCode(BRAND, alice.address))
+        .to.emit(d.sale, "ReferralCodeRegistered")
+        .withArgs(BRAND, alice.address);
+      await expect(d.sale.registerReferralCode(BRAND, squatter.address))
+        .to.be.revertedWithCustomError(d.sale, "SaleReferralCodeTaken")
+        .withArgs(BRAND, alice.address);
+      expect(await d.sale.referrerOf(BRAND)).to.equal(alice.address);
+    });
+
+    it("finding 10-L (refunds): a purchase is at most MAX_PURCHASE licences and refunds in one transaction", async () => {
+      const d = await loadFixture(openWallets);
+      const buyer = d.signers[8];
+      const [tooMuch] = await d.sale.quote(MAX_PURCHASE + 1n, Currency.ETH, NO_CODE);
+      await expect(
+        d.sale
+          .connect(buyer)
+          .buy(MAX_PURCHASE + 1n, Currency.ETH, NO_CODE, tooMuch, 0n, [], { value: tooMuch }),
+      )
+        .to.be.revertedWithCustomError(d.sale, "SalePurchaseTooLarge")
+        .withArgs(MAX_PURCHASE + 1n, MAX_PURCHASE);
+      // the largest purchase (across three tiers) comes back whole, to the unit, in one call
+      const [total] = await d.sale.quote(MAX_PURCHASE, Currency.ETH, NO_CODE);
+      await d.sale.connect(buyer).buy(MAX_PURCHASE, Currency.ETH, NO_CODE, total, 0n, [], { value: total });
+      await d.sale.cancel();
+      const ids = Array.from({ length: Number(MAX_PURCHASE) }, (_, i) => BigInt(i + 1));
+      const tx = d.sale.connect(buyer).refund(1n, ids);
+      await expect(tx).to.changeEtherBalances(ethers, [buyer, d.sale], [total, -total]);
+      const receipt = await (await tx).wait();
+      expect(receipt!.gasUsed).to.be.lessThan(5_000_000n);
+    });
+
+    it("finding 10-L (refunds): selling one licence of a purchase only forfeits that licence's refund", async () => {
+      const d = await loadFixture(publicPhase);
+      const [buyer, other] = [d.signers[8], d.signers[9]];
+      const [total] = await d.sale.quote(3n, Currency.ETH, NO_CODE);
+      await d.sale.connect(buyer).buy(3n, Currency.ETH, NO_CODE, total, 0n, [], { value: total });
+      await d.license.setTransferUnlockTime(0n);
+      await d.license.connect(buyer).transferFrom(buyer.address, other.address, 2n);
+      await d.sale.cancel();
+      const share = total / 3n; // one tier: each licence cost the same
+      await expect(d.sale.connect(buyer).refund(1n, [1n, 3n])).to.changeEtherBalances(
+        ethers,
+        [buyer, d.sale],
+        [2n * share, -2n * share],
+      );
+      // the refund follows the licence: its new holder gets it
+      await expect(d.sale.connect(other).refund(1n, [2n])).to.changeEtherBalances(
+        ethers,
+        [other, d.sale],
+        [share, -share],
+      );
+      expect(await ethers.provider.getBalance(await d.sale.getAddress())).to.equal(0n);
+    });
+
+    it("finding 18-L: a treasury that rejects ETH still receives the stablecoin proceeds", async () => {
+      const wallet = await ethers.deployContract("EthRejectingWallet");
+      const b = await bareSale({ treasury: await wallet.getAddress() });
+      await buyBoth(b, (await ethers.getSigners())[8]);
+      await time.increaseTo(b.end);
+      await b.sale.finalize();
+      await expect(b.sale.withdrawProceeds(Currency.STABLE)).to.changeTokenBalance(
+        ethers,
+        b.stable,
+        wallet,
+        STABLE_PRICE,
+      );
+      await expect(b.sale.withdrawProceeds(Currency.ETH))
+        .to.be.revertedWithCustomError(b.sale, "SaleTransferFailed")
+        .withArgs(await wallet.getAddress(), WEI_PRICE);
+      expect(await b.sale.proceedsWei()).to.equal(WEI_PRICE); // still owed, not lost
+    });
+
+    it("finding 18-L: a referrer that rejects ETH still claims its stablecoin rebate", async () => {
+      const wallet = await ethers.deployContract("EthRejectingWallet");
+      const b = await bareSale({ rebateBps: 1_000 });
+      await b.sale.registerReferralCode(CODE, await wallet.getAddress());
+      await buyBoth(b, (await ethers.getSigners())[8], CODE);
+      await time.increaseTo(b.end);
+      await b.sale.finalize();
+      const claim = (currency: number) =>
+        wallet.execute(b.sale, b.sale.interface.encodeFunctionData("claimRebate", [currency]));
+      await expect(claim(Currency.STABLE)).to.changeTokenBalance(
+        ethers,
+        b.stable,
+        wallet,
+        STABLE_PRICE / 10n,
+      );
+      await expect(claim(Currency.ETH))
+        .to.be.revertedWithCustomError(b.sale, "SaleTransferFailed")
+        .withArgs(await wallet.getAddress(), WEI_PRICE / 10n);
+      expect(await b.sale.rebateWei(await wallet.getAddress())).to.equal(WEI_PRICE / 10n);
+    });
+
+    it("finding 18-Info: cancel is refused once the sale has ended or sold out", async () => {
+      const d = await loadFixture(publicPhase);
+      const end = d.start + d.config.sale.saleEndSeconds;
+      await time.increaseTo(end);
+      await expect(d.sale.cancel())
+        .to.be.revertedWithCustomError(d.sale, "SaleNotCancellable")
+        .withArgs(anyValue, end, 1_000n);
+      // sold out before its end
+      const b = await bareSale({ supply: 2 });
+      const [total] = await b.sale.quote(2n, Currency.ETH, NO_CODE);
+      await b.sale.buy(2n, Currency.ETH, NO_CODE, total, 0n, [], { value: total });
+      await expect(b.sale.cancel())
+        .to.be.revertedWithCustomError(b.sale, "SaleNotCancellable")
+        .withArgs(anyValue, b.end, 0n);
+    });
+  });
+
   describe("quote", () => {
     it("sums prices across the tiers a batch crosses", async () => {
       const { sale } = await loadFixture(fixture);
@@ -167,11 +365,18 @@ describe("CheckerNodeSale", () => {
         .withArgs(d.referrer.address);
     });
 
-    it("error: a referral code already taken", async () => {
+    it("error: a referral code already taken, the zero code, the zero referrer", async () => {
       const d = await loadFixture(withReferral);
-      await expect(d.sale.connect(d.signers[7]).registerReferralCode(CODE))
+      await expect(d.sale.registerReferralCode(CODE, d.signers[7].address))
         .to.be.revertedWithCustomError(d.sale, "SaleReferralCodeTaken")
         .withArgs(CODE, d.referrer.address);
+      await expect(d.sale.registerReferralCode(NO_CODE, d.signers[7].address))
+        .to.be.revertedWithCustomError(d.sale, "SaleReferralCodeTaken")
+        .withArgs(NO_CODE, ethers.ZeroAddress);
+      const OTHER = ethers.encodeBytes32String("OTHER");
+      await expect(d.sale.registerReferralCode(OTHER, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(d.sale, "SaleInvalidReferrer")
+        .withArgs(ethers.ZeroAddress);
     });
 
     it("error: paused, before the sale, after the sale", async () => {
@@ -263,12 +468,16 @@ describe("CheckerNodeSale", () => {
       await time.increaseTo(d.start + d.config.sale.saleEndSeconds);
       await d.sale.finalize();
       const treasury = d.signers[0].address;
-      await expect(d.sale.connect(d.signers[5]).withdrawProceeds()).to.changeEtherBalances(
+      const withdrawal = d.sale.connect(d.signers[5]).withdrawProceeds(Currency.ETH);
+      await expect(withdrawal).to.changeEtherBalances(
         ethers,
         [treasury, d.sale],
         [total - rebate, -(total - rebate)],
       );
-      await expect(d.sale.connect(d.referrer).claimRebate()).to.changeEtherBalances(
+      await expect(withdrawal)
+        .to.emit(d.sale, "ProceedsWithdrawn")
+        .withArgs(treasury, Currency.ETH, total - rebate);
+      await expect(d.sale.connect(d.referrer).claimRebate(Currency.ETH)).to.changeEtherBalances(
         ethers,
         [d.referrer, d.sale],
         [rebate, -rebate],
@@ -276,7 +485,7 @@ describe("CheckerNodeSale", () => {
       expect(await ethers.provider.getBalance(await d.sale.getAddress())).to.equal(0n);
     });
 
-    it("cancelled: buyers burn their licences and get every unit back; rebates are void", async () => {
+    it("cancelled: holders burn their licences and get every unit back; rebates are void", async () => {
       const d = await loadFixture(publicPhase);
       const buyer = d.signers[8];
       const [total] = await d.sale.quote(3n, Currency.ETH, CODE);
@@ -285,22 +494,55 @@ describe("CheckerNodeSale", () => {
       await d.stable!.mint(buyer.address, stableTotal);
       await d.stable!.connect(buyer).approve(await d.sale.getAddress(), stableTotal);
       await d.sale.connect(buyer).buy(2n, Currency.STABLE, NO_CODE, stableTotal, 0n, []);
-      await d.sale.cancel();
-      await expect(d.sale.connect(d.referrer).claimRebate()).to.be.revertedWithCustomError(
+      await expect(d.sale.cancel()).to.emit(d.sale, "SaleCancelled");
+      await expect(d.sale.connect(d.referrer).claimRebate(Currency.ETH)).to.be.revertedWithCustomError(
         d.sale,
         "SaleNotActive",
       );
-      await expect(d.sale.connect(buyer).refund([1n, 4n])).to.changeEtherBalances(
+      expect(await d.sale.purchaseOf(3n)).to.equal(1n);
+      expect(await d.sale.purchaseOf(5n)).to.equal(4n);
+      expect(await d.sale.purchaseOf(6n)).to.equal(0n);
+      const tx = d.sale.connect(buyer).refund(1n, [1n, 2n, 3n]);
+      await expect(tx).to.changeEtherBalances(ethers, [buyer, d.sale], [total, -total]);
+      await expect(tx).to.emit(d.sale, "Refunded").withArgs(buyer.address, 1n, 3n, Currency.ETH, total);
+      await expect(d.sale.connect(buyer).refund(4n, [5n, 4n])).to.changeTokenBalances(
         ethers,
+        d.stable!,
         [buyer, d.sale],
-        [total, -total],
+        [stableTotal, -stableTotal],
       );
-      expect(await d.stable!.balanceOf(buyer.address)).to.equal(stableTotal);
       expect(await d.license.balanceOf(buyer.address)).to.equal(0n);
-      // error: twice, or someone else's purchase
-      await expect(d.sale.connect(buyer).refund([1n]))
-        .to.be.revertedWithCustomError(d.sale, "SaleNotRefundable")
-        .withArgs(1n, buyer.address);
+      // error: twice, a licence of another purchase, nothing, someone else's licence
+      await expect(d.sale.connect(buyer).refund(1n, [1n])).to.be.revertedWithCustomError(
+        d.license,
+        "OwnerQueryForNonexistentToken",
+      );
+      await expect(d.sale.connect(buyer).refund(1n, [4n]))
+        .to.be.revertedWithCustomError(d.sale, "SaleTokenNotInPurchase")
+        .withArgs(1n, 4n);
+      await expect(d.sale.connect(buyer).refund(2n, [2n]))
+        .to.be.revertedWithCustomError(d.sale, "SaleTokenNotInPurchase")
+        .withArgs(2n, 2n);
+      await expect(d.sale.connect(buyer).refund(1n, [])).to.be.revertedWithCustomError(
+        d.sale,
+        "SaleZeroQuantity",
+      );
+    });
+
+    it("error: refunding a licence one does not hold, or the same licence twice in one call", async () => {
+      const d = await loadFixture(publicPhase);
+      const [buyer, other] = [d.signers[8], d.signers[9]];
+      const [total] = await d.sale.quote(2n, Currency.ETH, NO_CODE);
+      await d.sale.connect(buyer).buy(2n, Currency.ETH, NO_CODE, total, 0n, [], { value: total });
+      await d.sale.cancel();
+      await expect(d.sale.connect(other).refund(1n, [1n]))
+        .to.be.revertedWithCustomError(d.license, "LicenseNotOwner")
+        .withArgs(1n, other.address);
+      await expect(d.sale.connect(buyer).refund(1n, [2n, 2n])).to.be.revertedWithCustomError(
+        d.license,
+        "OwnerQueryForNonexistentToken",
+      );
+      expect(await ethers.provider.getBalance(await d.sale.getAddress())).to.equal(total);
     });
 
     it("error: refund re-entered from the buyer's ETH receive", async () => {
@@ -310,7 +552,7 @@ describe("CheckerNodeSale", () => {
       await receiver.buy(1n, total, { value: total });
       await d.sale.cancel();
       await receiver.setMode(3);
-      await expect(receiver.refund([1n])).to.be.revertedWithCustomError(d.sale, "SaleTransferFailed");
+      await expect(receiver.refund(1n, [1n])).to.be.revertedWithCustomError(d.sale, "SaleTransferFailed");
       expect(await ethers.provider.getBalance(await d.sale.getAddress())).to.equal(total);
     });
 
