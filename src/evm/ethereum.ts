@@ -112,7 +112,16 @@ export async function deployEthereum(
   recipients[emissionIndex] = await schedule.getAddress();
   const token = (await ethers.deployContract(
     "ComputeToken",
-    [config.token.name, config.token.symbol, config.token.cap, recipients, amounts],
+    [
+      config.token.name,
+      config.token.symbol,
+      config.token.cap,
+      recipients,
+      amounts,
+      ...(config.token.arbitrum
+        ? [config.token.arbitrum.l1CustomGateway, config.token.arbitrum.l1GatewayRouter, timelockAddress]
+        : [ethers.ZeroAddress, ethers.ZeroAddress, ethers.ZeroAddress]),
+    ],
     { from: deployerAddress, nonce: nonce + 1 },
   )) as unknown as ComputeToken;
   await Promise.all([schedule.waitForDeployment(), token.waitForDeployment()]);

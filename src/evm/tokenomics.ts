@@ -17,6 +17,8 @@ const addressRef = z
   .string()
   .regex(/^(0x[0-9a-fA-F]{40}|signer:\d+|timelock)$/, "0x-address, 'signer:N' or 'timelock'");
 
+const ethAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "0x-address");
+
 const Bucket = z.discriminatedUnion("kind", [
   z.object({ name: z.string().min(1), kind: z.literal("emission"), amount: wholeTokens }),
   z.object({
@@ -37,7 +39,13 @@ const Bucket = z.discriminatedUnion("kind", [
 
 export const TokenomicsSchema = z
   .object({
-    token: z.object({ name: z.string().min(1), symbol: z.string().min(1).max(11), cap: wholeTokens }),
+    token: z.object({
+      name: z.string().min(1),
+      symbol: z.string().min(1).max(11),
+      cap: wholeTokens,
+      /** Arbitrum's L1 custom gateway and L1 gateway router; absent: the token cannot register. */
+      arbitrum: z.object({ l1CustomGateway: ethAddress, l1GatewayRouter: ethAddress }).optional(),
+    }),
     start: z.union([z.literal("deployment"), z.number().int().positive()]),
     guardian: addressRef.optional(),
     buckets: z.array(Bucket).min(1),

@@ -71,7 +71,7 @@ contract EmissionScheduleInvariantTest is Test {
         // the schedule is the next contract this test deploys after the token
         to[1] = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
         amounts[1] = EMISSION;
-        token = new ComputeToken("T", "T", CAP, to, amounts);
+        token = new ComputeToken("T", "T", CAP, to, amounts, address(0), address(0), address(0));
 
         IEmissionSchedule.Sink[] memory sinks = new IEmissionSchedule.Sink[](3);
         sinks[0] = IEmissionSchedule.Sink(SINK_A, 3_333);

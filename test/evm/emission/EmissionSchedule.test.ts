@@ -23,6 +23,9 @@ async function standalone() {
     TOTAL * 2n,
     [admin.address],
     [TOTAL * 2n],
+    ethers.ZeroAddress,
+    ethers.ZeroAddress,
+    ethers.ZeroAddress,
   ]);
   const genesis = BigInt(await time.latest()) + 100n;
   const sinks = [

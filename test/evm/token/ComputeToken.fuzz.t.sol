@@ -14,7 +14,7 @@ contract ComputeTokenFuzzTest is Test {
         (amounts[0], amounts[1], amounts[2]) = (a, b, c);
         uint256 cap = uint256(a) + b + c;
         vm.assume(cap > 0);
-        ComputeToken token = new ComputeToken("T", "T", cap, to, amounts);
+        ComputeToken token = new ComputeToken("T", "T", cap, to, amounts, address(0), address(0), address(0));
         assertEq(token.totalSupply(), cap);
         assertEq(token.balanceOf(address(2)), b);
     }
@@ -26,7 +26,7 @@ contract ComputeTokenFuzzTest is Test {
         to[0] = address(1);
         amounts[0] = a;
         vm.expectRevert(abi.encodeWithSelector(ComputeToken.TokenAllocationMismatch.selector, a, cap));
-        new ComputeToken("T", "T", cap, to, amounts);
+        new ComputeToken("T", "T", cap, to, amounts, address(0), address(0), address(0));
     }
 
     /// Vested amounts only grow, never exceed the allocation, are zero before the cliff and
@@ -45,7 +45,16 @@ contract ComputeTokenFuzzTest is Test {
         uint256[] memory amounts = new uint256[](1);
         to[0] = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
         amounts[0] = allocation;
-        ComputeToken token = new ComputeToken("T", "T", allocation, to, amounts);
+        ComputeToken token = new ComputeToken(
+            "T",
+            "T",
+            allocation,
+            to,
+            amounts,
+            address(0),
+            address(0),
+            address(0)
+        );
         ComputeVestingWallet wallet = new ComputeVestingWallet(address(0xBEEF), start, duration, cliff);
         assertEq(token.balanceOf(address(wallet)), allocation);
 

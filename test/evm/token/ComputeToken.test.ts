@@ -8,6 +8,9 @@ const { loadFixture, time } = networkHelpers;
 
 const fixture = () => deployFromConfig(ethers);
 
+/** Constructor tail of a token with no Arbitrum bridge: gateway, router, registrar. */
+const NO_BRIDGE = [ethers.ZeroAddress, ethers.ZeroAddress, ethers.ZeroAddress];
+
 async function permitSignature(
   token: Awaited<ReturnType<typeof fixture>>["token"],
   owner: Awaited<ReturnType<typeof fixture>>["signers"][number],
@@ -72,14 +75,23 @@ describe("ComputeToken", () => {
       const [a, b] = await ethers.getSigners();
       const factory = await ethers.getContractFactory("ComputeToken");
       await expect(
-        ethers.deployContract("ComputeToken", ["T", "T", 100n, [a.address, b.address], [60n, 39n]]),
+        ethers.deployContract("ComputeToken", [
+          "T",
+          "T",
+          100n,
+          [a.address, b.address],
+          [60n, 39n],
+          ...NO_BRIDGE,
+        ]),
       )
         .to.be.revertedWithCustomError(factory, "TokenAllocationMismatch")
         .withArgs(99n, 100n);
-      await expect(ethers.deployContract("ComputeToken", ["T", "T", 100n, [a.address], [60n, 40n]]))
+      await expect(
+        ethers.deployContract("ComputeToken", ["T", "T", 100n, [a.address], [60n, 40n], ...NO_BRIDGE]),
+      )
         .to.be.revertedWithCustomError(factory, "TokenAllocationLength")
         .withArgs(1n, 2n);
-      await expect(ethers.deployContract("ComputeToken", ["T", "T", 100n, [], []]))
+      await expect(ethers.deployContract("ComputeToken", ["T", "T", 100n, [], [], ...NO_BRIDGE]))
         .to.be.revertedWithCustomError(factory, "TokenAllocationLength")
         .withArgs(0n, 0n);
     });
@@ -87,7 +99,7 @@ describe("ComputeToken", () => {
     it("error: allocation above the cap", async () => {
       const [a] = await ethers.getSigners();
       const factory = await ethers.getContractFactory("ComputeToken");
-      await expect(ethers.deployContract("ComputeToken", ["T", "T", 100n, [a.address], [101n]]))
+      await expect(ethers.deployContract("ComputeToken", ["T", "T", 100n, [a.address], [101n], ...NO_BRIDGE]))
         .to.be.revertedWithCustomError(factory, "ERC20ExceededCap")
         .withArgs(101n, 100n);
     });
@@ -227,6 +239,70 @@ describe("ComputeToken", () => {
       await expect(token.delegateBySig(signers[9].address, 0n, expiry, 27, ethers.ZeroHash, ethers.ZeroHash))
         .to.be.revertedWithCustomError(token, "VotesExpiredSignature")
         .withArgs(expiry);
+    });
+  });
+
+  describe("Arbitrum registration (see test/evm/bridge/ArbitrumRegistration.test.ts)", () => {
+    it("adds only IArbitrumL1Token's functions: the ERC-20, 2612, 5805 and 6372 surface is unchanged", async () => {
+      const { token } = await loadFixture(fixture);
+      const functions: string[] = [];
+      token.interface.forEachFunction((f) => functions.push(f.format("sighash")));
+      const bridge = [
+        "arbitrumRegistrar()",
+        "isArbitrumEnabled()",
+        "l1CustomGateway()",
+        "l1GatewayRouter()",
+        "l2Token()",
+        "registerTokenOnL2(address,uint256,uint256,uint256,uint256,uint256,uint256,uint256,address)",
+      ];
+      // The token's functions before the bridge (ERC20, Capped, Burnable, Permit, Votes, clock)
+      const before = [
+        "CLOCK_MODE()",
+        "DOMAIN_SEPARATOR()",
+        "allowance(address,address)",
+        "approve(address,uint256)",
+        "balanceOf(address)",
+        "burn(uint256)",
+        "burnFrom(address,uint256)",
+        "cap()",
+        "checkpoints(address,uint32)",
+        "clock()",
+        "decimals()",
+        "delegate(address)",
+        "delegateBySig(address,uint256,uint256,uint8,bytes32,bytes32)",
+        "delegates(address)",
+        "eip712Domain()",
+        "getPastTotalSupply(uint256)",
+        "getPastVotes(address,uint256)",
+        "getVotes(address)",
+        "name()",
+        "nonces(address)",
+        "numCheckpoints(address)",
+        "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)",
+        "symbol()",
+        "totalSupply()",
+        "transfer(address,uint256)",
+        "transferFrom(address,address,uint256)",
+      ];
+      expect(functions.sort()).to.deep.equal([...before, ...bridge].sort());
+    });
+
+    it("error: a config without Arbitrum deploys a token that nobody, not even the timelock, can register", async () => {
+      const { token, config, addresses } = await loadFixture(fixture);
+      expect(config.token.arbitrum).to.equal(undefined);
+      expect(await token.l1CustomGateway()).to.equal(ethers.ZeroAddress);
+      expect(await token.l1GatewayRouter()).to.equal(ethers.ZeroAddress);
+      expect(await token.arbitrumRegistrar()).to.equal(ethers.ZeroAddress);
+      const timelock = await ethers.getImpersonatedSigner(addresses.timelock);
+      await networkHelpers.setBalance(timelock.address, 10n ** 18n);
+      await expect(
+        token
+          .connect(timelock)
+          .registerTokenOnL2(timelock.address, 0n, 0n, 0n, 0n, 0n, 0n, 0n, timelock.address),
+      )
+        .to.be.revertedWithCustomError(token, "ArbitrumUnauthorizedRegistrar")
+        .withArgs(timelock.address);
+      await expect(token.isArbitrumEnabled()).to.be.revertedWithCustomError(token, "ArbitrumNotRegistering");
     });
   });
 });

@@ -46,4 +46,20 @@ describe("tokenomics config", () => {
     e.buckets = e.buckets.filter((b) => b.kind !== "emission");
     expect(() => parseTokenomics(e)).to.throw(/exactly one bucket must be of kind 'emission'/);
   });
+
+  it("Arbitrum's L1 gateway and router, when given, are plain addresses (no 'signer:N', no 'timelock')", () => {
+    const gateway = "0xcEe284F754E854890e311e3280b767F80797180d";
+    const router = "0x72Ce9c846789fdB6fC1f34aC4AD25Dd9ef7031ef";
+    const c = raw();
+    c.token.arbitrum = { l1CustomGateway: gateway, l1GatewayRouter: router };
+    expect(parseTokenomics(c).token.arbitrum).to.deep.equal({
+      l1CustomGateway: gateway,
+      l1GatewayRouter: router,
+    });
+    for (const bad of ["timelock", "signer:1", "0x1234"]) {
+      const d = raw();
+      d.token.arbitrum = { l1CustomGateway: gateway, l1GatewayRouter: bad };
+      expect(() => parseTokenomics(d), bad).to.throw(/0x-address/);
+    }
+  });
 });
