@@ -1,38 +1,50 @@
+import path from "node:path";
+
 import { expect } from "chai";
 import { encodeBytes32String, parseEther } from "ethers";
 import { network } from "hardhat";
 
-import type { MockStablecoin } from "../../../types/ethers-contracts/index.js";
+import {
+  deployRentalEscrow,
+  evmCredits,
+  loadEscrowConfig,
+  NO_TOKEN_PAYMENT,
+  setEvmOffer,
+  withdrawEvmCredits,
+  type EvmOffer,
+} from "../../../src/evm/escrow.js";
+import type { MockStablecoin, RentalEscrow } from "../../../types/ethers-contracts/index.js";
 import { deployFiatToken } from "./fiatToken.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
 
+const ESCROW_CONFIG_FILE = path.resolve(import.meta.dirname, "../../../config/arbitrum/escrow.json");
 const USDC = 1_000_000n;
 const HOURLY = 20n * USDC;
 const TOKEN_PRICE = 2_500_000n; // 1 token = 2.5 USDC
 const STABLE = 0;
 const TOKEN = 1;
 const H100 = encodeBytes32String("H100-80GB");
-const A100 = encodeBytes32String("A100-40GB");
 const HOUR = 3_600;
 const DAY = 86_400;
 const CLOSED = 4n;
 
-type Escrow = Awaited<ReturnType<typeof fixture>>["escrow"];
 type Signer = Awaited<ReturnType<typeof ethers.getSigners>>[number];
 
-/** A supplier lists its offer; `minTokenPrice` is the floor of the token price it accepts (0: any). */
-async function setOffer(
-  escrow: Escrow,
-  supplier: Signer,
-  o: { model?: string; count?: number; hourly?: bigint; minTokenPrice?: bigint; active?: boolean } = {},
-) {
-  await escrow
-    .connect(supplier)
-    .setOffer(o.model ?? H100, o.count ?? 8, o.hourly ?? HOURLY, o.active ?? true);
+/** A supplier lists its offer through the library the CLI uses: by default 8 x H100 at 20 USDC/h. */
+async function setOffer(escrow: RentalEscrow, supplier: Signer, o: Partial<EvmOffer> = {}) {
+  await (
+    await setEvmOffer(escrow.connect(supplier), {
+      gpuModel: "H100-80GB",
+      gpuCount: 8,
+      hourlyPrice: HOURLY,
+      ...o,
+    })
+  ).wait();
 }
 
+/** The bounds test's base configuration (the values of config/arbitrum/escrow.json). */
 const CONFIG = {
   feeBps: 500,
   tokenDiscountBps: 2_500,
@@ -41,28 +53,21 @@ const CONFIG = {
   disputeWindow: 86_400,
 };
 
+/** The escrow and its oracle deployed by the library from config/arbitrum/escrow.json. */
 async function escrowFixture(stableName: "MockStablecoin" | "FeeOnTransferToken" = "MockStablecoin") {
   const [admin, supplier, customer, treasury, stranger] = await ethers.getSigners();
   // both mocks expose mint() and the ERC-20 interface
   const stable = (await ethers.deployContract(stableName)) as unknown as MockStablecoin;
   const token = await ethers.deployContract("L2ComputeToken", ["CMT", "CMT", admin.address, admin.address]);
-  const oracle = await ethers.deployContract("ManualPriceOracle", [admin.address, admin.address]);
-  await oracle.setPrice(TOKEN_PRICE);
-  const escrow = await ethers.deployContract("RentalEscrow", [
-    {
-      stable: await stable.getAddress(),
-      token: await token.getAddress(),
-      oracle: await oracle.getAddress(),
-      treasury: treasury.address,
-      admin: admin.address,
-      feeBps: 500,
-      tokenDiscountBps: 2_500,
-      maxPriceStaleness: 3_600,
-      startTimeout: 3_600,
-      disputeWindow: 86_400,
-    },
-  ]);
-  await escrow.connect(supplier).setOffer(H100, 8, HOURLY, true);
+  const config = loadEscrowConfig(ESCROW_CONFIG_FILE);
+  expect(BigInt(config.initialTokenPrice)).to.equal(TOKEN_PRICE);
+  const { escrow, oracle } = await deployRentalEscrow(ethers, config, {
+    stable: await stable.getAddress(),
+    token: await token.getAddress(),
+    treasury: treasury.address,
+    deployer: admin,
+  });
+  await setOffer(escrow, supplier);
   await stable.mint(customer.address, 10_000n * USDC);
   await token.bridgeMint(customer.address, parseEther("10000"));
   const escrowAddress = await escrow.getAddress();
@@ -72,10 +77,16 @@ async function escrowFixture(stableName: "MockStablecoin" | "FeeOnTransferToken"
 }
 const fixture = () => escrowFixture();
 
+/** The escrow holds exactly the open rentals' escrow plus the credits, in each currency. */
 async function solvent(d: Awaited<ReturnType<typeof fixture>>) {
   const at = await d.escrow.getAddress();
-  expect(await d.stable.balanceOf(at)).to.equal(await d.escrow.escrowed(STABLE));
-  expect(await d.token.balanceOf(at)).to.equal(await d.escrow.escrowed(TOKEN));
+  for (const [asset, currency] of [
+    [d.stable, STABLE],
+    [d.token, TOKEN],
+  ] as const) {
+    const credits = await d.escrow.totalCredits(await asset.getAddress());
+    expect(await asset.balanceOf(at)).to.equal((await d.escrow.escrowed(currency)) + credits);
+  }
 }
 
 describe("RentalEscrow (Arbitrum)", () => {
@@ -128,7 +139,7 @@ describe("RentalEscrow (Arbitrum)", () => {
     await solvent(d);
   });
 
-  it("dispute: only the settler resolves; an unresolved dispute refunds the customer after a further window", async () => {
+  it("dispute: only the settler resolves, even after the further window; its ruling of no delivery refunds the customer", async () => {
     const d = await loadFixture(fixture);
     const [price, fee] = await d.escrow.quote(d.supplier.address, 2, STABLE);
     await d.escrow.connect(d.customer).createRental(d.supplier.address, 2, STABLE, price + fee);
@@ -143,7 +154,12 @@ describe("RentalEscrow (Arbitrum)", () => {
       "EscrowSettlementNotAllowed",
     );
     await time.increase(86_400);
-    await expect(d.escrow.connect(d.stranger).settleRental(1n, 0)).to.changeTokenBalances(
+    // (an unresolved dispute no longer refunds on silence: finding 18-M below)
+    await expect(d.escrow.connect(d.stranger).settleRental(1n, 0)).to.be.revertedWithCustomError(
+      d.escrow,
+      "EscrowSettlementNotAllowed",
+    );
+    await expect(d.escrow.settleRental(1n, 0)).to.changeTokenBalances(
       ethers,
       d.stable,
       [d.customer, d.supplier],
@@ -274,7 +290,7 @@ describe("RentalEscrow (Arbitrum): review findings", () => {
     await expect(d.escrow.connect(d.customer).createRental(d.supplier.address, 10, STABLE, price + fee))
       .to.emit(d.escrow, "RentalCreated")
       .withArgs(1n, d.customer.address, d.supplier.address, 10n, STABLE, price, fee, H100, 8n, HOURLY);
-    await setOffer(d.escrow, d.supplier, { model: A100, count: 4, hourly: 3n * HOURLY });
+    await setOffer(d.escrow, d.supplier, { gpuModel: "A100-40GB", gpuCount: 4, hourlyPrice: 3n * HOURLY });
     const r = await d.escrow.rentals(1n);
     expect([r.gpuModel, r.gpuCount, r.hourlyPrice, r.price, r.fee]).to.deep.equal([
       H100,
@@ -297,18 +313,12 @@ describe("RentalEscrow (Arbitrum): review findings", () => {
     const [admin, supplier, customer, treasury, stranger, proxyAdmin, circle] = await ethers.getSigners();
     const usdc = await deployFiatToken(ethers, { proxyAdmin, circle });
     const token = await ethers.deployContract("L2ComputeToken", ["CMT", "CMT", admin.address, admin.address]);
-    const oracle = await ethers.deployContract("ManualPriceOracle", [admin.address, admin.address]);
-    await oracle.setPrice(TOKEN_PRICE);
-    const escrow = await ethers.deployContract("RentalEscrow", [
-      {
-        stable: await usdc.getAddress(),
-        token: await token.getAddress(),
-        oracle: await oracle.getAddress(),
-        treasury: treasury.address,
-        admin: admin.address,
-        ...CONFIG,
-      },
-    ]);
+    const { escrow } = await deployRentalEscrow(ethers, loadEscrowConfig(ESCROW_CONFIG_FILE), {
+      stable: await usdc.getAddress(),
+      token: await token.getAddress(),
+      treasury: treasury.address,
+      deployer: admin,
+    });
     const at = await escrow.getAddress();
     await setOffer(escrow, supplier);
     await (await usdc.mint(customer.address, 10_000n * USDC)).wait();
@@ -327,12 +337,16 @@ describe("RentalEscrow (Arbitrum): review findings", () => {
     await usdc.blacklist(supplier.address);
     const toSupplier = (price * 4n) / 10n;
     const feePaid = (fee * 4n) / 10n;
-    await expect(escrow.settleRental(1n, 4)).to.changeTokenBalances(
+    const settle = escrow.settleRental(1n, 4);
+    await expect(settle).to.changeTokenBalances(
       ethers,
       usdc,
       [supplier, treasury, customer],
       [0n, feePaid, price + fee - toSupplier - feePaid],
     );
+    await expect(settle)
+      .to.emit(escrow, "PaymentCredited")
+      .withArgs(supplier.address, usdcAddress, toSupplier);
     expect((await escrow.rentals(1n)).state).to.equal(CLOSED);
     expect(await credits(supplier)).to.equal(toSupplier);
     await solventInUsdc();
@@ -371,16 +385,24 @@ describe("RentalEscrow (Arbitrum): review findings", () => {
     // once off the list, anyone sends each party its credit, to that party only
     await usdc.unBlacklist(treasury.address);
     await usdc.unBlacklist(customer.address);
+    const asCustomer = await evmCredits(escrow, customer.address); // what the CLI shows
+    expect([asCustomer.stable.token, asCustomer.stable.amount]).to.deep.equal([usdcAddress, p1 + f1]);
     for (const [who, amount] of [
       [supplier, toSupplier],
       [treasury, fee],
-      [customer, p1 + f1],
     ] as const) {
       await expect(escrow.connect(stranger).withdraw(usdcAddress, who.address))
         .to.emit(escrow, "CreditWithdrawn")
         .withArgs(who.address, usdcAddress, amount);
       expect(await credits(who)).to.equal(0n);
     }
+    // the library's withdrawal, as the CLI sends it
+    const { receipts } = await withdrawEvmCredits(escrow.connect(stranger), customer.address);
+    expect(receipts).to.have.length(1);
+    // the customer paid for 4 h of rental 1 and all of rental 2; rental 3 came back in full
+    expect(await usdc.balanceOf(customer.address)).to.equal(
+      10_000n * USDC - (toSupplier + feePaid) - (price + fee),
+    );
     await expect(escrow.connect(stranger).withdraw(usdcAddress, supplier.address))
       .to.be.revertedWithCustomError(escrow, "EscrowNothingToWithdraw")
       .withArgs(supplier.address, usdcAddress);
@@ -435,16 +457,16 @@ describe("RentalEscrow (Arbitrum): review findings", () => {
       .withArgs(1n);
     await d.escrow.unpause();
     await d.escrow.connect(d.supplier).startRental(1n); // the supplier can still start
-    // what was left of the timeout when the pause began remains, no more
-    await time.increase(HOUR / 2 - 5);
-    await d.escrow
-      .connect(d.stranger)
-      .reclaimExpired(2n)
-      .then(
-        () => expect.fail("reclaimed before the deadline"),
-        () => undefined,
-      );
-    await time.increase(10);
+    // the deadline moved by exactly the paused time: what was left of the timeout remains, no more
+    const pausedTime = await d.escrow.pausedTime();
+    expect(pausedTime >= 2n * 3_600n).to.equal(true);
+    const deadline = await d.escrow.startDeadline(2n);
+    expect(deadline).to.equal((await d.escrow.rentals(2n)).createdAt + 3_600n + pausedTime);
+    await time.setNextBlockTimestamp(deadline);
+    await expect(d.escrow.connect(d.stranger).reclaimExpired(2n))
+      .to.be.revertedWithCustomError(d.escrow, "EscrowStartTimeoutNotReached")
+      .withArgs(2n);
+    await time.setNextBlockTimestamp(deadline + 1n); // one second past it
     await expect(d.escrow.connect(d.supplier).startRental(2n))
       .to.be.revertedWithCustomError(d.escrow, "EscrowStartTimeoutPassed")
       .withArgs(2n);
@@ -490,7 +512,9 @@ describe("RentalEscrow (Arbitrum): review findings", () => {
     await d.oracle.setPrice(3n * USDC);
     await d.escrow.connect(d.customer).createRental(d.supplier.address, 10, TOKEN, ethers.MaxUint256);
     // opting out of token payment altogether
-    await setOffer(d.escrow, d.supplier, { minTokenPrice: await d.escrow.NO_TOKEN_PAYMENT() });
+    expect(await d.escrow.NO_TOKEN_PAYMENT()).to.equal(NO_TOKEN_PAYMENT);
+    await setOffer(d.escrow, d.supplier, { acceptToken: false });
+    expect((await d.escrow.suppliers(d.supplier.address)).minTokenPrice).to.equal(NO_TOKEN_PAYMENT);
     await expect(d.escrow.connect(d.customer).createRental(d.supplier.address, 10, TOKEN, ethers.MaxUint256))
       .to.be.revertedWithCustomError(d.escrow, "EscrowTokenPaymentDisabled")
       .withArgs(d.supplier.address);
