@@ -2,18 +2,32 @@
 import { readFileSync } from "node:fs";
 
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import type { Signer } from "ethers";
+import { encodeBytes32String, type Signer } from "ethers";
 import { z } from "zod";
 
 import type { ManualPriceOracle, RentalEscrow } from "../../types/ethers-contracts/index.js";
 
+const HOUR = 3_600;
+const DAY = 24 * HOUR;
+
+// The same bounds as the contracts' constants (IRentalEscrow, IManualPriceOracle): a config out
+// of them is refused here, before anything is sent.
 export const EscrowConfigSchema = z.object({
   feeBps: z.number().int().min(0).max(2_000),
   tokenDiscountBps: z.number().int().min(0).max(10_000),
-  maxPriceStalenessSeconds: z.number().int().positive(),
-  startTimeoutSeconds: z.number().int().positive(),
-  disputeWindowSeconds: z.number().int().positive(),
-  initialTokenPrice: z.string().regex(/^\d+$/),
+  maxPriceStalenessSeconds: z.number().int().min(60).max(DAY),
+  startTimeoutSeconds: z
+    .number()
+    .int()
+    .min(5 * 60)
+    .max(7 * DAY),
+  disputeWindowSeconds: z
+    .number()
+    .int()
+    .min(HOUR)
+    .max(30 * DAY),
+  maxPriceDeviationBps: z.number().int().min(1).max(5_000),
+  initialTokenPrice: z.string().regex(/^[1-9]\d*$/),
 });
 export type EscrowConfig = z.infer<typeof EscrowConfigSchema>;
 
@@ -25,6 +39,9 @@ export function loadEscrowConfig(file: string): EscrowConfig {
 
 export const EvmCurrency = { stable: 0, token: 1 } as const;
 
+/** `minTokenPrice` with which an offer refuses payment in the token (`NO_TOKEN_PAYMENT`, uint128 max). */
+export const NO_TOKEN_PAYMENT = 2n ** 128n - 1n;
+
 export async function deployRentalEscrow(
   ethers: HardhatEthers,
   config: EscrowConfig,
@@ -34,7 +51,7 @@ export async function deployRentalEscrow(
   const admin = await deployer.getAddress();
   const oracle = (await ethers.deployContract(
     "ManualPriceOracle",
-    [admin, admin],
+    [admin, admin, config.maxPriceDeviationBps],
     deployer,
   )) as unknown as ManualPriceOracle;
   await (await oracle.setPrice(BigInt(config.initialTokenPrice))).wait();
@@ -61,4 +78,48 @@ export async function deployRentalEscrow(
     oracle,
     addresses: { rentalEscrow: await escrow.getAddress(), priceOracle: await oracle.getAddress() },
   };
+}
+
+export interface EvmOffer {
+  gpuModel: string;
+  gpuCount: number;
+  /** stablecoin base units per hour of the whole offer */
+  hourlyPrice: bigint;
+  /** lowest token price (stablecoin base units per whole token) accepted for token payment; 0: any */
+  minTokenPrice?: bigint;
+  /** false: refuse token payment altogether (overrides minTokenPrice) */
+  acceptToken?: boolean;
+  active?: boolean;
+}
+
+/** The supplier (the escrow's signer) lists or updates its offer. */
+export async function setEvmOffer(escrow: RentalEscrow, o: EvmOffer) {
+  const minTokenPrice = o.acceptToken === false ? NO_TOKEN_PAYMENT : (o.minTokenPrice ?? 0n);
+  return escrow.setOffer(
+    encodeBytes32String(o.gpuModel),
+    o.gpuCount,
+    o.hourlyPrice,
+    minTokenPrice,
+    o.active ?? true,
+  );
+}
+
+/** What `account` has credited in each currency: payouts the token refused (e.g. a blocklist). */
+export async function evmCredits(escrow: RentalEscrow, account: string) {
+  const [stable, token] = await Promise.all([escrow.stable(), escrow.token()]);
+  const [s, t] = await Promise.all([escrow.credits(account, stable), escrow.credits(account, token)]);
+  return { stable: { token: stable, amount: s }, token: { token, amount: t } };
+}
+
+/**
+ * Pays `account` its credits (anyone may send this; the funds only go to `account`). Returns the
+ * transactions sent, one per currency with a non-zero credit.
+ */
+export async function withdrawEvmCredits(escrow: RentalEscrow, account: string) {
+  const credits = await evmCredits(escrow, account);
+  const sent = [];
+  for (const c of [credits.stable, credits.token]) {
+    if (c.amount > 0n) sent.push(await (await escrow.withdraw(c.token, account)).wait());
+  }
+  return { credits, receipts: sent };
 }
