@@ -10,11 +10,10 @@ import { Wallet } from "@anchor-lang/core";
 import { getMint, getOrCreateAssociatedTokenAccount, mintTo } from "@solana/spl-token";
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
 import { Command, Option } from "commander";
-import { encodeBytes32String } from "ethers";
 import { z } from "zod";
 
 import { DEPLOYMENTS_DIR, readDeployment } from "../../src/deployments.js";
-import { EvmCurrency } from "../../src/evm/escrow.js";
+import { EvmCurrency, evmCredits, setEvmOffer, withdrawEvmCredits } from "../../src/evm/escrow.js";
 import * as sol from "../../src/solana/escrow.js";
 import { marketProgram, programErrorName } from "../../src/solana/market.js";
 import { SolanaPubkey } from "../../src/solana/validation.js";
@@ -172,8 +171,13 @@ withCommon(
         console.log(
           `  token       price ${formatAmount(tp, tk)}  fee ${formatAmount(tf, tk)}  total ${formatAmount(tp + tf, tk)}  (fee discounted)`,
         );
-      } catch {
-        console.log("  token       unavailable: the oracle price is stale");
+      } catch (err) {
+        // EscrowStalePrice, EscrowTokenPriceBelowFloor (the supplier's floor) or EscrowTokenPaymentDisabled
+        const reason =
+          (err as { revert?: { name?: string } }).revert?.name ??
+          /custom error '([^']+)'/.exec((err as Error).message)?.[1] ??
+          "no fresh token price";
+        console.log(`  token       unavailable: ${reason}`);
       }
     }
   });
@@ -309,34 +313,75 @@ withCommon(program.command("offer").description("supplier: list or update a GPU 
   .requiredOption("--gpu-model <name>", "e.g. H100-80GB")
   .requiredOption("--gpu-count <n>", "GPUs in the offer")
   .requiredOption("--hourly-price <amount>", "stablecoin per hour of the whole offer, e.g. 20 or 19.5")
-  .action(async (o: Common & { gpuModel: string; gpuCount: string; hourlyPrice: string }) => {
-    const gpuCount = positiveInt.parse(o.gpuCount);
-    const gpuModel = z.string().min(1).max(31).parse(o.gpuModel);
-    const priced = (coin: Denomination) => {
-      const hourlyPrice = parseAmount(o.hourlyPrice, coin, "--hourly-price");
-      if (hourlyPrice === 0n) throw new Error("--hourly-price: must be above 0");
-      console.log(`offer ${gpuCount} x ${gpuModel} at ${formatAmount(hourlyPrice, coin)}/h`);
-      return hourlyPrice;
-    };
-    if (o.chain === "solana") {
-      const ctx = solana(o);
-      const hourlyPrice = priced(await ctx.denomination(ctx.stableMint));
-      if (o.dryRun) return console.log("dry run: not sent");
-      needKeypair(o);
-      const supplier = await report(
-        "offer",
-        sol.registerSupplier(ctx.program, ctx.market, { gpuModel, gpuCount, hourlyPrice }),
-      );
-      console.log(`supplier ${supplier.toBase58()} (owner ${ctx.signer.publicKey.toBase58()})`);
-    } else {
-      const ctx = await arbitrum(o);
-      const hourlyPrice = priced(ctx.stable);
-      if (o.dryRun) return console.log("dry run: not sent");
-      await (
-        await report("offer", ctx.escrow.setOffer(encodeBytes32String(gpuModel), gpuCount, hourlyPrice, true))
-      ).wait();
-      console.log(`supplier ${ctx.signer.address}`);
-    }
+  .option(
+    "--min-token-price <amount>",
+    "lowest token price (stablecoin per whole token, e.g. 2) accepted for payment in the token",
+    "0",
+  )
+  .option("--no-token", "refuse payment in the market token")
+  .action(
+    async (
+      o: Common & {
+        gpuModel: string;
+        gpuCount: string;
+        hourlyPrice: string;
+        minTokenPrice: string;
+        token: boolean;
+      },
+    ) => {
+      const gpuCount = positiveInt.parse(o.gpuCount);
+      const gpuModel = z.string().min(1).max(31).parse(o.gpuModel);
+      const priced = (coin: Denomination) => {
+        const hourlyPrice = parseAmount(o.hourlyPrice, coin, "--hourly-price");
+        if (hourlyPrice === 0n) throw new Error("--hourly-price: must be above 0");
+        console.log(`offer ${gpuCount} x ${gpuModel} at ${formatAmount(hourlyPrice, coin)}/h`);
+        return hourlyPrice;
+      };
+      if (o.chain === "solana") {
+        const ctx = solana(o);
+        const hourlyPrice = priced(await ctx.denomination(ctx.stableMint));
+        if (o.dryRun) return console.log("dry run: not sent");
+        needKeypair(o);
+        const supplier = await report(
+          "offer",
+          sol.registerSupplier(ctx.program, ctx.market, { gpuModel, gpuCount, hourlyPrice }),
+        );
+        console.log(`supplier ${supplier.toBase58()} (owner ${ctx.signer.publicKey.toBase58()})`);
+      } else {
+        const ctx = await arbitrum(o);
+        const hourlyPrice = priced(ctx.stable);
+        const minTokenPrice = parseAmount(o.minTokenPrice, ctx.stable, "--min-token-price");
+        if (o.dryRun) return console.log("dry run: not sent");
+        await (
+          await report(
+            "offer",
+            setEvmOffer(ctx.escrow, { gpuModel, gpuCount, hourlyPrice, minTokenPrice, acceptToken: o.token }),
+          )
+        ).wait();
+        console.log(`supplier ${ctx.signer.address}`);
+      }
+    },
+  );
+
+withCommon(
+  program
+    .command("withdraw")
+    .description(
+      "Arbitrum: pay out an account's credits (payouts its token refused, e.g. while blocklisted)",
+    ),
+)
+  .option("--for <address>", "the account credited (default: the signer); funds only ever go to it")
+  .action(async (o: Common & { for?: string }) => {
+    if (o.chain !== "arbitrum") throw new Error("withdraw: --chain arbitrum only (Solana pays out directly)");
+    const ctx = await arbitrum(o);
+    const account = o.for ? evmAddress.parse(o.for) : ctx.signer.address;
+    const credits = await evmCredits(ctx.escrow, account);
+    console.log(
+      `credits of ${account}: ${formatAmount(credits.stable.amount, ctx.stable)}, ${formatAmount(credits.token.amount, ctx.token)}`,
+    );
+    if (o.dryRun) return console.log("dry run: not sent");
+    const { receipts } = await report("withdraw", withdrawEvmCredits(ctx.escrow, account));
+    console.log(receipts.length ? `done: ${receipts.map((r) => r!.hash).join(", ")}` : "nothing to withdraw");
   });
 
 // ------------------------------------------------------------------ local chains only

@@ -328,6 +328,13 @@ export async function setPriceTask(
   console.log(`token price ${formatAmount(price, stable)} per token on ${oracleAddress}`);
   if (args.dryRun) return console.log("dry run: not sent");
   const { ManualPriceOracle__factory } = await import("../../types/ethers-contracts/index.js");
-  await (await ManualPriceOracle__factory.connect(oracleAddress, ctx.signer).setPrice(price)).wait();
+  const oracle = ManualPriceOracle__factory.connect(oracleAddress, ctx.signer);
+  try {
+    await (await oracle.setPrice(price)).wait();
+  } catch (err) {
+    const revert = (err as { revert?: { name?: string; args?: unknown[] } }).revert;
+    if (!revert?.name) throw err;
+    throw new Error(`escrow:set-price refused: ${revert.name}(${(revert.args ?? []).join(", ")})`);
+  }
   console.log("price set");
 }
