@@ -359,6 +359,7 @@ export async function deployArbitrumMarket(
         grants: [
           { role: "DEFAULT_ADMIN_ROLE", holder: admin },
           { role: "PAUSER_ROLE", holder: pauser },
+          { role: "REFERRAL_ROLE", holder: admin },
         ],
       },
       {

@@ -98,7 +98,7 @@ describe("deploy:arbitrum", () => {
         expected(["DEFAULT_ADMIN_ROLE", admin], ["MINTER_ROLE", d.addresses.sale]),
       );
       expect(await held(d.addresses.sale)).to.deep.equal(
-        expected(["DEFAULT_ADMIN_ROLE", admin], ["PAUSER_ROLE", pauser]),
+        expected(["DEFAULT_ADMIN_ROLE", admin], ["PAUSER_ROLE", pauser], ["REFERRAL_ROLE", admin]),
       );
       expect(await held(d.addresses.rewards)).to.deep.equal(
         expected(["DEFAULT_ADMIN_ROLE", admin], ["PAUSER_ROLE", pauser], ["REWARD_ROLE", poster]),
