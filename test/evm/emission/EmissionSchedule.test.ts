@@ -68,6 +68,43 @@ describe("EmissionSchedule", () => {
     });
   });
 
+  describe("curve changes", () => {
+    it("finding 18-L: setCurve leaves every epoch that has begun on the curve it began with", async () => {
+      const { schedule, genesis } = await loadFixture(standalone);
+      await time.increaseTo(genesis + 3n * BigInt(EPOCH) + 10n); // epochs 0-3 have begun, none released
+      const begun = [0n, 1n, 2n, 3n];
+      const before = await Promise.all(begun.map((e) => schedule.scheduledAmount(e)));
+      expect(before).to.deep.equal([8_000n, 8_000n, 4_000n, 4_000n].map((t) => t * TOKEN_UNIT));
+      // the flattest curve governance may set, at the per-epoch cap
+      await schedule.setCurve({ initialEpochEmission: MAX_EPOCH, decayBps: 500, epochsPerPeriod: 100 });
+      for (const [i, epoch] of begun.entries()) {
+        expect(await schedule.scheduledAmount(epoch), `epoch ${epoch}`).to.equal(before[i]);
+      }
+      expect(await schedule.scheduledAmount(4n)).to.equal(MAX_EPOCH);
+      await schedule.releaseEpochs(0n, 3n);
+      expect(await schedule.totalReleased()).to.equal(24_000n * TOKEN_UNIT);
+    });
+
+    it("finding 18-L: a curve without decay, or with a period longer than MAX_PERIOD_LENGTH, is refused", async () => {
+      const { schedule } = await loadFixture(standalone);
+      const flat = { initialEpochEmission: MAX_EPOCH, decayBps: 0, epochsPerPeriod: 1 };
+      await expect(schedule.setCurve(flat))
+        .to.be.revertedWithCustomError(schedule, "EmissionInvalidCurve")
+        .withArgs(MAX_EPOCH, 0n, 1n);
+      await expect(schedule.setCurve({ ...flat, decayBps: 499 }))
+        .to.be.revertedWithCustomError(schedule, "EmissionInvalidCurve")
+        .withArgs(MAX_EPOCH, 499n, 1n);
+      // 105 weekly epochs = 735 days > 730 days
+      await expect(schedule.setCurve({ ...flat, decayBps: 500, epochsPerPeriod: 105 }))
+        .to.be.revertedWithCustomError(schedule, "EmissionInvalidCurve")
+        .withArgs(MAX_EPOCH, 500n, 105n);
+      await expect(schedule.setCurve({ ...flat, decayBps: 500, epochsPerPeriod: 104 })).to.emit(
+        schedule,
+        "CurveUpdated",
+      );
+    });
+  });
+
   describe("releaseEpoch", () => {
     it("pays the sinks pro rata once the epoch has begun", async () => {
       const { schedule, token, genesis, sinkA, sinkB } = await loadFixture(standalone);

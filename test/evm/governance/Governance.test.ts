@@ -1,23 +1,29 @@
 // End to end on the in-process chain: the Ethereum side deployed from the tokenomics config,
 // an emission release passed by token vote, delayed by the timelock, and paid to the sinks.
 import { expect } from "chai";
+import { id } from "ethers";
 import { network } from "hardhat";
 
 import {
   castVote,
   curveProposal,
   execute,
+  findProposal,
   planEmission,
   proposalState,
   propose,
   queue,
   releaseProposal,
+  timelockOperationId,
 } from "../../../src/evm/emission.js";
 import { DAY } from "../../../src/evm/tokenomics.js";
 import { deployFromConfig } from "../fixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
-const { loadFixture, time } = networkHelpers;
+const { loadFixture, time, takeSnapshot } = networkHelpers;
+
+/** Governor.ProposalState */
+const STATE = { Pending: 0n, Active: 1n, Canceled: 2n, Defeated: 3n, Succeeded: 4n, Queued: 5n, Executed: 7n };
 
 async function delegated() {
   const d = await deployFromConfig(ethers);
@@ -166,5 +172,204 @@ describe("Governance runs the emission schedule", () => {
     await time.increaseTo(d.start + bucket.durationDays * DAY);
     await release(wallet);
     expect(await d.token.balanceOf(beneficiary)).to.equal(bucket.amount);
+  });
+});
+
+/** A proposal sent straight to the Governor (an attacker need not use the tooling). */
+async function rawProposal(
+  d: Awaited<ReturnType<typeof delegated>>,
+  calls: { target: string; data: string }[],
+  description: string,
+) {
+  const targets = calls.map((c) => c.target);
+  const values = calls.map(() => 0n);
+  const calldatas = calls.map((c) => c.data);
+  const proposalId = await d.governor.hashProposal(targets, values, calldatas, id(description));
+  return { targets, values, calldatas, description, proposalId };
+}
+
+/** The liquidity holder alone proposes, votes for, waits out the vote and queues. */
+async function passAlone(
+  d: Awaited<ReturnType<typeof delegated>>,
+  p: Awaited<ReturnType<typeof rawProposal>>,
+) {
+  const g = d.config.governance;
+  const attacker = d.liquidity;
+  await d.governor.connect(attacker).propose(p.targets, p.values, p.calldatas, p.description);
+  await time.increase(g.votingDelaySeconds + 1);
+  await d.governor.connect(attacker).castVote(p.proposalId, 1);
+  await time.increase(g.votingPeriodSeconds + 1);
+  expect(await d.governor.state(p.proposalId)).to.equal(STATE.Succeeded);
+  await d.governor.connect(attacker).queue(p.targets, p.values, p.calldatas, id(p.description));
+  expect(await d.governor.state(p.proposalId)).to.equal(STATE.Queued);
+}
+
+describe("Governance capture: the guardian's veto and delegated vesting votes", () => {
+  it("finding 10-M: the liquidity-bucket holder alone proposes a treasury drain; the guardian cancels it", async () => {
+    const d = await loadFixture(delegated);
+    const guardian = d.signers[1];
+    const attacker = d.liquidity;
+    const treasury = await d.timelock.getAddress();
+    const held = await d.token.balanceOf(treasury);
+    expect(held).to.equal(200_000_000n * 10n ** 18n);
+    // the premise of the finding: one unlocked bucket meets quorum on its own
+    const now = await time.latest();
+    expect(await d.token.getVotes(attacker.address)).to.be.gte(await d.governor.quorum(now - 1));
+
+    const drain = await rawProposal(
+      d,
+      [
+        {
+          target: await d.token.getAddress(),
+          data: d.token.interface.encodeFunctionData("transfer", [attacker.address, held]),
+        },
+      ],
+      "Treasury: fund market making",
+    );
+    await passAlone(d, drain);
+
+    // the guardian sees the queued operation during the timelock delay and vetoes it
+    const operation = await timelockOperationId(d.governor, drain);
+    await expect(d.guardianCanceller!.connect(guardian).cancel(operation))
+      .to.emit(d.timelock, "Cancelled")
+      .withArgs(operation)
+      .and.to.emit(d.guardianCanceller!, "OperationVetoed")
+      .withArgs(operation, guardian.address);
+    expect(await d.governor.state(drain.proposalId)).to.equal(STATE.Canceled);
+    await time.increase(d.config.governance.timelockDelaySeconds + 1);
+    await expect(
+      d.governor.connect(attacker).execute(drain.targets, drain.values, drain.calldatas, id(drain.description)),
+    ).to.be.revertedWithCustomError(d.governor, "GovernorUnexpectedProposalState");
+    expect(await d.token.balanceOf(treasury)).to.equal(held);
+  });
+
+  it("finding 10-M: vesting beneficiaries delegate their wallets' votes and defeat a treasury drain", async () => {
+    const d = await loadFixture(delegated);
+    const [team, investors] = [d.signers[2], d.signers[3]];
+    const token = await d.token.getAddress();
+    await d.vesting.team.connect(team).delegate(token, team.address);
+    await d.vesting.investors.connect(investors).delegate(token, investors.address);
+    await time.increase(1);
+    expect(await d.token.getVotes(team.address)).to.equal(await d.token.balanceOf(d.addresses["vesting.team"]));
+
+    const g = d.config.governance;
+    const treasury = await d.timelock.getAddress();
+    const held = await d.token.balanceOf(treasury);
+    const drain = await rawProposal(
+      d,
+      [{ target: token, data: d.token.interface.encodeFunctionData("transfer", [d.liquidity.address, held]) }],
+      "Treasury: fund market making",
+    );
+    await d.governor.connect(d.liquidity).propose(drain.targets, drain.values, drain.calldatas, drain.description);
+    await time.increase(g.votingDelaySeconds + 1);
+    await d.governor.connect(d.liquidity).castVote(drain.proposalId, 1);
+    await d.governor.connect(team).castVote(drain.proposalId, 0);
+    await time.increase(g.votingPeriodSeconds + 1);
+    expect(await d.governor.state(drain.proposalId)).to.equal(STATE.Defeated);
+    expect(await d.token.balanceOf(treasury)).to.equal(held);
+  });
+
+  it("error: only a vesting wallet's beneficiary delegates its votes", async () => {
+    const d = await loadFixture(delegated);
+    const outsider = d.signers[9];
+    await expect(d.vesting.team.connect(outsider).delegate(await d.token.getAddress(), outsider.address))
+      .to.be.revertedWithCustomError(d.vesting.team, "OwnableUnauthorizedAccount")
+      .withArgs(outsider.address);
+  });
+
+  it("finding 18-L: the guardian vetoes a captured governance's batch (revoke guardian, unpause, setSinks, release)", async () => {
+    const d = await loadFixture(delegated);
+    const guardian = d.signers[1];
+    const attacker = d.liquidity;
+    const s = d.schedule;
+    const target = await s.getAddress();
+    await s.connect(guardian).pause();
+    const sinksBefore = (await s.sinks()).map((x) => [x.account, x.weightBps]);
+
+    const batch = await rawProposal(
+      d,
+      [
+        { target, data: s.interface.encodeFunctionData("revokeRole", [await s.GUARDIAN_ROLE(), guardian.address]) },
+        { target, data: s.interface.encodeFunctionData("unpause") },
+        { target, data: s.interface.encodeFunctionData("setSinks", [[{ account: attacker.address, weightBps: 10_000 }]]) },
+        { target, data: s.interface.encodeFunctionData("releaseEpoch", [0n]) },
+      ],
+      "Emission: new sinks",
+    );
+    await passAlone(d, batch);
+    const operation = await timelockOperationId(d.governor, batch);
+    await d.guardianCanceller!.connect(guardian).cancel(operation);
+    await time.increase(d.config.governance.timelockDelaySeconds + 1);
+    await expect(
+      d.governor.connect(attacker).execute(batch.targets, batch.values, batch.calldatas, id(batch.description)),
+    ).to.be.revertedWithCustomError(d.governor, "GovernorUnexpectedProposalState");
+    // the operation is gone from the timelock: nobody can execute it there either
+    expect(await d.timelock.isOperation(operation)).to.equal(false);
+
+    expect(await s.paused()).to.equal(true);
+    expect(await s.hasRole(await s.GUARDIAN_ROLE(), guardian.address)).to.equal(true);
+    expect((await s.sinks()).map((x) => [x.account, x.weightBps])).to.deep.equal(sinksBefore);
+    expect(await s.isReleased(0n)).to.equal(false);
+  });
+});
+
+describe("Release proposals cannot be blocked", () => {
+  it("finding 18-L: an attacker front-running the tooling's exact proposal cannot block it", async () => {
+    const d = await loadFixture(delegated);
+    const g = d.config.governance;
+    const attacker = d.signers[9];
+    await d.token.connect(d.community).transfer(attacker.address, g.proposalThreshold);
+    await d.token.connect(attacker).delegate(attacker.address);
+    await time.increase(1);
+    const release = await releaseProposal(d.schedule, { fromEpoch: 0n, toEpoch: 0n });
+
+    // the transaction the tooling sends, as the attacker sees it in the mempool
+    const before = await takeSnapshot();
+    await propose(d.governor, release, d.liquidity);
+    const [sent] = await d.governor.queryFilter(d.governor.filters.ProposalCreated());
+    await before.restore();
+    // ProposalCreated(proposalId, proposer, targets, values, signatures, calldatas, voteStart, voteEnd, description)
+    const targets: string[] = [...sent.args[2]];
+    const values: bigint[] = [...sent.args[3]];
+    const calldatas: string[] = [...sent.args[5]];
+    const description: string = sent.args[8];
+
+    // the attacker submits it first (to cancel it while pending and kill its id)
+    await expect(d.governor.connect(attacker).propose(targets, values, calldatas, description))
+      .to.be.revertedWithCustomError(d.governor, "GovernorRestrictedProposer")
+      .withArgs(attacker.address);
+    // its own copy (same calls, its own address in the suffix), cancelled while pending, is another id
+    const copy = description.replace(/#proposer=0x[0-9a-fA-F]{40}$/, `#proposer=${attacker.address}`);
+    await d.governor.connect(attacker).propose(targets, values, calldatas, copy);
+    await d.governor.connect(attacker).cancel(targets, values, calldatas, id(copy));
+
+    const mine = await propose(d.governor, release, d.liquidity);
+    expect(await proposalState(d.governor, mine)).to.equal("Pending");
+    // what the vote and execute tasks look up: the live proposal, not the cancelled copy
+    expect((await findProposal(d.governor, release))?.id).to.equal(mine.id);
+  });
+
+  it("finding 18-L: the tooling re-proposes a range after a defeated proposal, and finds it again", async () => {
+    const d = await loadFixture(delegated);
+    const g = d.config.governance;
+    const release = await releaseProposal(d.schedule, { fromEpoch: 0n, toEpoch: 0n });
+    const first = await propose(d.governor, release, d.liquidity);
+    await time.increase(g.votingDelaySeconds + g.votingPeriodSeconds + 2); // nobody votes
+    const second = await propose(d.governor, release, d.liquidity);
+    expect(await proposalState(d.governor, first)).to.equal("Defeated");
+    expect(second.id).to.not.equal(first.id);
+
+    await time.increase(g.votingDelaySeconds + 1);
+    for (const voter of [d.liquidity, d.community]) {
+      const found = await findProposal(d.governor, release);
+      expect(found?.id).to.equal(second.id);
+      await castVote(d.governor, found!, voter, 1);
+    }
+    await time.increase(g.votingPeriodSeconds + 1);
+    await queue(d.governor, (await findProposal(d.governor, release))!, d.signers[9]);
+    await time.increase(g.timelockDelaySeconds + 1);
+    await execute(d.governor, (await findProposal(d.governor, release))!, d.signers[9]);
+    expect(await d.schedule.isReleased(0n)).to.equal(true);
+    expect(await proposalState(d.governor, second)).to.equal("Executed");
   });
 });
