@@ -53,8 +53,10 @@ describe("EmissionSchedule", () => {
       expect(await schedule.scheduledAmount(2n)).to.equal(4_000n * TOKEN_UNIT);
       expect(await schedule.scheduledAmount(5n)).to.equal(2_000n * TOKEN_UNIT);
       expect(await schedule.scheduledAmount(10_000n)).to.equal(0n);
-      await schedule.setCurve({ initialEpochEmission: MAX_EPOCH, decayBps: 0, epochsPerPeriod: 1 });
-      expect(await schedule.scheduledAmount(1_000n)).to.equal(MAX_EPOCH);
+      // the flattest curve allowed still decays (a flat one is refused: see "curve changes")
+      await schedule.setCurve({ initialEpochEmission: MAX_EPOCH, decayBps: 500, epochsPerPeriod: 1 });
+      expect(await schedule.scheduledAmount(2n)).to.equal(9_025n * TOKEN_UNIT); // 10 000 × 0.95²
+      expect(await schedule.scheduledAmount(1_000n)).to.equal(0n);
     });
 
     it("matches the off-chain planner for the deployed config", async () => {
@@ -102,6 +104,52 @@ describe("EmissionSchedule", () => {
         schedule,
         "CurveUpdated",
       );
+    });
+
+    it("a curve set before genesis is in force from epoch 0; a second one in the same epoch replaces it", async () => {
+      const { schedule, genesis } = await loadFixture(standalone);
+      expect(BigInt(await time.latest())).to.be.lessThan(genesis);
+      const next = { initialEpochEmission: 6_000n * TOKEN_UNIT, decayBps: 1_000, epochsPerPeriod: 4 };
+      await expect(schedule.setCurve(next))
+        .to.emit(schedule, "CurveUpdated")
+        .withArgs(0n, next.initialEpochEmission, next.decayBps, next.epochsPerPeriod);
+      expect(await schedule.scheduledAmount(0n)).to.equal(6_000n * TOKEN_UNIT);
+
+      await time.increaseTo(genesis + 10n); // epoch 0 has begun
+      await expect(schedule.setCurve({ ...next, decayBps: 2_000 }))
+        .to.emit(schedule, "CurveUpdated")
+        .withArgs(1n, next.initialEpochEmission, 2_000, next.epochsPerPeriod);
+      await schedule.setCurve({ ...next, decayBps: 3_000 });
+      expect((await schedule.curveAt(0n)).decayBps).to.equal(1_000n);
+      expect((await schedule.curveAt(1n)).decayBps).to.equal(3_000n);
+      expect((await schedule.curveAt(10_000n)).decayBps).to.equal(3_000n);
+      expect((await schedule.curve()).decayBps).to.equal(3_000n);
+      // epoch 4 is in the second period of the new curve, counted from genesis
+      expect(await schedule.scheduledAmount(4n)).to.equal(4_200n * TOKEN_UNIT);
+    });
+
+    it("error: a deployment curve out of bounds, an epoch longer than MAX_PERIOD_LENGTH", async () => {
+      const { token, admin, sinkA } = await loadFixture(standalone);
+      const factory = await ethers.getContractFactory("EmissionSchedule");
+      const sinks = [{ account: sinkA.address, weightBps: 10_000 }];
+      const deploy = (epoch: number, curve: typeof CURVE) =>
+        ethers.deployContract("EmissionSchedule", [
+          token.getAddress(),
+          0n,
+          epoch,
+          MAX_EPOCH,
+          TOTAL,
+          curve,
+          sinks,
+          admin.address,
+          ethers.ZeroAddress,
+        ]);
+      await expect(deploy(EPOCH, { ...CURVE, decayBps: 100 }))
+        .to.be.revertedWithCustomError(factory, "EmissionInvalidCurve")
+        .withArgs(CURVE.initialEpochEmission, 100n, CURVE.epochsPerPeriod);
+      await expect(deploy(731 * DAY, CURVE)).to.be.revertedWithCustomError(factory, "EmissionInvalidBounds");
+      const longest = await deploy(730 * DAY, { ...CURVE, epochsPerPeriod: 1 });
+      expect((await longest.curve()).epochsPerPeriod).to.equal(1n);
     });
   });
 

@@ -23,7 +23,15 @@ const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time, takeSnapshot } = networkHelpers;
 
 /** Governor.ProposalState */
-const STATE = { Pending: 0n, Active: 1n, Canceled: 2n, Defeated: 3n, Succeeded: 4n, Queued: 5n, Executed: 7n };
+const STATE = {
+  Pending: 0n,
+  Active: 1n,
+  Canceled: 2n,
+  Defeated: 3n,
+  Succeeded: 4n,
+  Queued: 5n,
+  Executed: 7n,
+};
 
 async function delegated() {
   const d = await deployFromConfig(ethers);
@@ -36,10 +44,10 @@ async function delegated() {
 
 async function passAndQueue(
   d: Awaited<ReturnType<typeof delegated>>,
-  proposal: Awaited<ReturnType<typeof releaseProposal>>,
+  call: Awaited<ReturnType<typeof releaseProposal>>,
 ) {
   const g = d.config.governance;
-  await propose(d.governor, proposal, d.liquidity);
+  const proposal = await propose(d.governor, call, d.liquidity);
   expect(await proposalState(d.governor, proposal)).to.equal("Pending");
   await time.increase(g.votingDelaySeconds + 1);
   await castVote(d.governor, proposal, d.liquidity, 1);
@@ -48,6 +56,7 @@ async function passAndQueue(
   expect(await proposalState(d.governor, proposal)).to.equal("Succeeded");
   await queue(d.governor, proposal, d.liquidity);
   expect(await proposalState(d.governor, proposal)).to.equal("Queued");
+  return proposal;
 }
 
 describe("Governance runs the emission schedule", () => {
@@ -63,6 +72,28 @@ describe("Governance runs the emission schedule", () => {
     );
     expect(await schedule.hasRole(await schedule.DEFAULT_ADMIN_ROLE(), deployer)).to.equal(false);
     expect(await schedule.hasRole(await schedule.GUARDIAN_ROLE(), signers[1].address)).to.equal(true);
+    for (const role of [
+      await timelock.PROPOSER_ROLE(),
+      await timelock.CANCELLER_ROLE(),
+      await timelock.EXECUTOR_ROLE(),
+    ]) {
+      expect(await timelock.hasRole(role, deployer)).to.equal(false);
+    }
+  });
+
+  it("deploys the guardian's veto: CANCELLER_ROLE on the timelock, the guardian, expiring after guardianVetoDays", async () => {
+    const { timelock, guardianCanceller, config, signers } = await loadFixture(delegated);
+    if (!guardianCanceller) throw new Error("the default config has a guardian veto");
+    const deployedAt = (await guardianCanceller.deploymentTransaction()!.getBlock())!.timestamp;
+    expect(
+      await timelock.hasRole(await timelock.CANCELLER_ROLE(), await guardianCanceller.getAddress()),
+    ).to.equal(true);
+    expect(await guardianCanceller.guardian()).to.equal(signers[1].address);
+    expect(await guardianCanceller.timelock()).to.equal(await timelock.getAddress());
+    expect(await guardianCanceller.expiresAt()).to.be.closeTo(
+      BigInt(deployedAt + config.governance.guardianVetoDays * DAY),
+      5n,
+    );
   });
 
   it("releases an epoch through propose, vote, queue and execute; tokens arrive at the sinks", async () => {
@@ -72,8 +103,7 @@ describe("Governance runs the emission schedule", () => {
     const amount = plan.rows[0].releasable;
     expect(amount).to.equal(d.config.emission.initialEpochEmission);
 
-    const proposal = await releaseProposal(d.schedule, { fromEpoch: 0n, toEpoch: 0n });
-    await passAndQueue(d, proposal);
+    const proposal = await passAndQueue(d, await releaseProposal(d.schedule, { fromEpoch: 0n, toEpoch: 0n }));
 
     // error: the timelock delay has not passed
     await expect(execute(d.governor, proposal, d.liquidity)).to.be.revertedWithCustomError(
@@ -100,8 +130,7 @@ describe("Governance runs the emission schedule", () => {
     const plan = await planEmission(d.schedule, 5, BigInt(await time.latest()));
     const due = plan.rows.filter((r) => r.due && !r.released);
     expect(due.map((r) => r.epoch)).to.deep.equal([0n, 1n, 2n, 3n]);
-    const proposal = await releaseProposal(d.schedule, { fromEpoch: 0n, toEpoch: 3n });
-    await passAndQueue(d, proposal);
+    const proposal = await passAndQueue(d, await releaseProposal(d.schedule, { fromEpoch: 0n, toEpoch: 3n }));
     await time.increase(d.config.governance.timelockDelaySeconds + 1);
     await execute(d.governor, proposal, d.liquidity);
     expect(await d.schedule.totalReleased()).to.equal(due.reduce((s, r) => s + r.releasable, 0n));
@@ -114,11 +143,21 @@ describe("Governance runs the emission schedule", () => {
       decayBps: 1_000,
       epochsPerPeriod: 26,
     };
-    const proposal = await curveProposal(d.schedule, curve);
-    await passAndQueue(d, proposal);
+    const proposal = await passAndQueue(d, await curveProposal(d.schedule, curve));
     await time.increase(d.config.governance.timelockDelaySeconds + 1);
-    await execute(d.governor, proposal, d.liquidity);
+    await expect(execute(d.governor, proposal, d.liquidity))
+      .to.emit(d.schedule, "CurveUpdated")
+      .withArgs(
+        (await d.schedule.currentEpoch()) + 1n,
+        curve.initialEpochEmission,
+        curve.decayBps,
+        curve.epochsPerPeriod,
+      );
     expect((await d.schedule.curve()).initialEpochEmission).to.equal(curve.initialEpochEmission);
+    // epochs that had begun keep the deployment's curve
+    expect((await d.schedule.curveAt(0n)).initialEpochEmission).to.equal(
+      d.config.emission.initialEpochEmission,
+    );
   });
 
   it("error: a proposal without quorum is defeated and cannot be queued", async () => {
@@ -127,8 +166,11 @@ describe("Governance runs the emission schedule", () => {
     await d.token.connect(d.liquidity).transfer(small.address, d.config.governance.proposalThreshold);
     await d.token.connect(small).delegate(small.address);
     await time.increase(1);
-    const proposal = await releaseProposal(d.schedule, { fromEpoch: 0n, toEpoch: 0n });
-    await propose(d.governor, proposal, small);
+    const proposal = await propose(
+      d.governor,
+      await releaseProposal(d.schedule, { fromEpoch: 0n, toEpoch: 0n }),
+      small,
+    );
     await time.increase(d.config.governance.votingDelaySeconds + 1);
     await castVote(d.governor, proposal, small, 1);
     await time.increase(d.config.governance.votingPeriodSeconds + 1);
@@ -238,7 +280,9 @@ describe("Governance capture: the guardian's veto and delegated vesting votes", 
     expect(await d.governor.state(drain.proposalId)).to.equal(STATE.Canceled);
     await time.increase(d.config.governance.timelockDelaySeconds + 1);
     await expect(
-      d.governor.connect(attacker).execute(drain.targets, drain.values, drain.calldatas, id(drain.description)),
+      d.governor
+        .connect(attacker)
+        .execute(drain.targets, drain.values, drain.calldatas, id(drain.description)),
     ).to.be.revertedWithCustomError(d.governor, "GovernorUnexpectedProposalState");
     expect(await d.token.balanceOf(treasury)).to.equal(held);
   });
@@ -250,17 +294,26 @@ describe("Governance capture: the guardian's veto and delegated vesting votes", 
     await d.vesting.team.connect(team).delegate(token, team.address);
     await d.vesting.investors.connect(investors).delegate(token, investors.address);
     await time.increase(1);
-    expect(await d.token.getVotes(team.address)).to.equal(await d.token.balanceOf(d.addresses["vesting.team"]));
+    expect(await d.token.getVotes(team.address)).to.equal(
+      await d.token.balanceOf(d.addresses["vesting.team"]),
+    );
 
     const g = d.config.governance;
     const treasury = await d.timelock.getAddress();
     const held = await d.token.balanceOf(treasury);
     const drain = await rawProposal(
       d,
-      [{ target: token, data: d.token.interface.encodeFunctionData("transfer", [d.liquidity.address, held]) }],
+      [
+        {
+          target: token,
+          data: d.token.interface.encodeFunctionData("transfer", [d.liquidity.address, held]),
+        },
+      ],
       "Treasury: fund market making",
     );
-    await d.governor.connect(d.liquidity).propose(drain.targets, drain.values, drain.calldatas, drain.description);
+    await d.governor
+      .connect(d.liquidity)
+      .propose(drain.targets, drain.values, drain.calldatas, drain.description);
     await time.increase(g.votingDelaySeconds + 1);
     await d.governor.connect(d.liquidity).castVote(drain.proposalId, 1);
     await d.governor.connect(team).castVote(drain.proposalId, 0);
@@ -289,9 +342,17 @@ describe("Governance capture: the guardian's veto and delegated vesting votes", 
     const batch = await rawProposal(
       d,
       [
-        { target, data: s.interface.encodeFunctionData("revokeRole", [await s.GUARDIAN_ROLE(), guardian.address]) },
+        {
+          target,
+          data: s.interface.encodeFunctionData("revokeRole", [await s.GUARDIAN_ROLE(), guardian.address]),
+        },
         { target, data: s.interface.encodeFunctionData("unpause") },
-        { target, data: s.interface.encodeFunctionData("setSinks", [[{ account: attacker.address, weightBps: 10_000 }]]) },
+        {
+          target,
+          data: s.interface.encodeFunctionData("setSinks", [
+            [{ account: attacker.address, weightBps: 10_000 }],
+          ]),
+        },
         { target, data: s.interface.encodeFunctionData("releaseEpoch", [0n]) },
       ],
       "Emission: new sinks",
@@ -301,7 +362,9 @@ describe("Governance capture: the guardian's veto and delegated vesting votes", 
     await d.guardianCanceller!.connect(guardian).cancel(operation);
     await time.increase(d.config.governance.timelockDelaySeconds + 1);
     await expect(
-      d.governor.connect(attacker).execute(batch.targets, batch.values, batch.calldatas, id(batch.description)),
+      d.governor
+        .connect(attacker)
+        .execute(batch.targets, batch.values, batch.calldatas, id(batch.description)),
     ).to.be.revertedWithCustomError(d.governor, "GovernorUnexpectedProposalState");
     // the operation is gone from the timelock: nobody can execute it there either
     expect(await d.timelock.isOperation(operation)).to.equal(false);
