@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
@@ -17,6 +18,7 @@ import {BpsMath} from "../utils/BpsMath.sol";
 contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, ReentrancyGuard {
     using SafeERC20 for IERC20;
     using BitMaps for BitMaps.BitMap;
+    using Checkpoints for Checkpoints.Trace256;
 
     /// @notice May release epochs: the timelock, so every release is a passed proposal.
     bytes32 public constant RELEASER_ROLE = keccak256("RELEASER_ROLE");
@@ -25,6 +27,10 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
 
     /// @notice No epoch can be shorter than a day.
     uint256 public constant MIN_EPOCH_LENGTH = 1 days;
+    /// @notice Every curve decays by at least 5 % per period...
+    uint256 public constant MIN_DECAY_BPS = 500;
+    /// @notice ...and no period (nor epoch) lasts longer than two years, so no curve stops decaying.
+    uint256 public constant MAX_PERIOD_LENGTH = 730 days;
     /// @notice At most this many sinks, so a release's gas stays bounded.
     uint256 public constant MAX_SINKS = 16;
     uint256 private constant WAD = 1e18;
@@ -35,7 +41,8 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
     uint256 public immutable maxEpochEmission;
     uint256 public immutable totalEmissionCap;
 
-    Curve private _curve;
+    /// @dev first epoch a curve is in force for => the curve, packed (see `_pack`)
+    Checkpoints.Trace256 private _curves;
     Sink[] private _sinks;
     BitMaps.BitMap private _released;
     uint256 public totalReleased;
@@ -57,6 +64,7 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
             address(token_) == address(0) ||
             admin == address(0) ||
             epochLength_ < MIN_EPOCH_LENGTH ||
+            epochLength_ > MAX_PERIOD_LENGTH ||
             maxEpochEmission_ == 0 ||
             totalEmissionCap_ < maxEpochEmission_
         ) revert EmissionInvalidBounds();
@@ -65,7 +73,7 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
         epochLength = epochLength_;
         maxEpochEmission = maxEpochEmission_;
         totalEmissionCap = totalEmissionCap_;
-        _setCurve(curve_);
+        _setCurve(0, curve_);
         _setSinks(sinks_);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(RELEASER_ROLE, admin);
@@ -130,7 +138,9 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
 
     /// @inheritdoc IEmissionSchedule
     function setCurve(Curve calldata curve_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setCurve(curve_);
+        // the first epoch that has not begun: epochs that have begun keep their curve
+        uint256 fromEpoch = block.timestamp < genesis ? 0 : (block.timestamp - genesis) / epochLength + 1;
+        _setCurve(fromEpoch, curve_);
     }
 
     /// @inheritdoc IEmissionSchedule
@@ -160,15 +170,36 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
         emit SinksUpdated(sinks_);
     }
 
-    function _setCurve(Curve memory curve_) private {
+    /// @dev `fromEpoch` never decreases (genesis and the clock only move forward), so the push
+    ///      appends, or replaces the curve set earlier in the same epoch.
+    function _setCurve(uint256 fromEpoch, Curve memory curve_) private {
         if (
             curve_.initialEpochEmission == 0 ||
             curve_.initialEpochEmission > maxEpochEmission ||
+            curve_.decayBps < MIN_DECAY_BPS ||
             curve_.decayBps >= BpsMath.MAX_BPS ||
-            curve_.epochsPerPeriod == 0
+            curve_.epochsPerPeriod == 0 ||
+            curve_.epochsPerPeriod > MAX_PERIOD_LENGTH / epochLength
         ) revert EmissionInvalidCurve(curve_.initialEpochEmission, curve_.decayBps, curve_.epochsPerPeriod);
-        _curve = curve_;
-        emit CurveUpdated(curve_.initialEpochEmission, curve_.decayBps, curve_.epochsPerPeriod);
+        _curves.push(fromEpoch, _pack(curve_));
+        emit CurveUpdated(fromEpoch, curve_.initialEpochEmission, curve_.decayBps, curve_.epochsPerPeriod);
+    }
+
+    /// @dev initialEpochEmission (128 bits) | decayBps (16 bits) | epochsPerPeriod (32 bits)
+    function _pack(Curve memory c) private pure returns (uint256) {
+        return
+            (uint256(c.initialEpochEmission) << 48) |
+            (uint256(c.decayBps) << 32) |
+            uint256(c.epochsPerPeriod);
+    }
+
+    function _unpack(uint256 packed) private pure returns (Curve memory) {
+        return Curve(uint128(packed >> 48), uint16(packed >> 32), uint32(packed));
+    }
+
+    /// @dev The constructor set epoch 0, so every epoch has a curve.
+    function _curveAt(uint256 epoch) private view returns (Curve memory) {
+        return _unpack(_curves.upperLookupRecent(epoch));
     }
 
     // ------------------------------------------------------------------ views
@@ -206,14 +237,19 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
 
     /// @inheritdoc IEmissionSchedule
     function curve() external view returns (Curve memory) {
-        return _curve;
+        return _unpack(_curves.latest());
     }
 
-    /// @dev `initial * ((10_000 - decay) / 10_000) ^ period`, in 18-decimal fixed point by
-    ///      square-and-multiply (rounding down at each step, so never above the exact curve),
-    ///      clamped to `maxEpochEmission`.
+    /// @inheritdoc IEmissionSchedule
+    function curveAt(uint256 epoch) external view returns (Curve memory) {
+        return _curveAt(epoch);
+    }
+
+    /// @dev `initial * ((10_000 - decay) / 10_000) ^ period` along the curve in force for
+    ///      `epoch`, in 18-decimal fixed point by square-and-multiply (rounding down at each step,
+    ///      so never above the exact curve), clamped to `maxEpochEmission`.
     function _scheduled(uint256 epoch) private view returns (uint256) {
-        Curve memory c = _curve;
+        Curve memory c = _curveAt(epoch);
         uint256 period = epoch / c.epochsPerPeriod;
         uint256 factor = WAD;
         uint256 base = ((BpsMath.MAX_BPS - c.decayBps) * WAD) / BpsMath.MAX_BPS;

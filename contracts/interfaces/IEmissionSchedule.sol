@@ -8,10 +8,19 @@ pragma solidity ^0.8.28;
 ///         Epoch `e` spans `[genesis + e * epochLength, genesis + (e + 1) * epochLength)` and may
 ///         be released once that span has begun: once, never ahead of time, late ones any time.
 ///         Its amount is `min(maxEpochEmission, initialEpochEmission * (1 - decayBps / 10_000) ^ floor(e / epochsPerPeriod))`,
-///         capped by what remains of `totalEmissionCap`.
+///         capped by what remains of `totalEmissionCap`, where the curve is the one in force for `e`.
+///
+///         Curves are never retroactive: the deployment's curve is in force from epoch 0, and a
+///         curve set later is in force from the first epoch that begins after it was set (epoch 0
+///         if set before genesis). Every epoch keeps the curve it began with, released or not.
+///         Each curve is a function of the absolute epoch `e` (its `initialEpochEmission` is what
+///         epoch 0 would have had), so no curve change undoes the decay accrued since genesis.
 ///
 ///         Hard bounds fixed at deployment that no role can change: `maxEpochEmission`,
-///         `totalEmissionCap`, `epochLength >= MIN_EPOCH_LENGTH`, `genesis`.
+///         `totalEmissionCap`, `MIN_EPOCH_LENGTH <= epochLength <= MAX_PERIOD_LENGTH`, `genesis`;
+///         and on every curve: `MIN_DECAY_BPS <= decayBps < 10_000`, one period at most
+///         `MAX_PERIOD_LENGTH` long. So epoch `e` never pays more than
+///         `maxEpochEmission * (1 - MIN_DECAY_BPS / 10_000) ^ floor(e * epochLength / MAX_PERIOD_LENGTH)`.
 interface IEmissionSchedule {
     /// @notice A sink and its share of each release.
     struct Sink {
@@ -19,7 +28,8 @@ interface IEmissionSchedule {
         uint16 weightBps;
     }
 
-    /// @notice The curve that governance may retune (within the hard bounds).
+    /// @notice The curve that governance may retune (within the hard bounds), for epochs that
+    ///         have not begun.
     struct Curve {
         uint128 initialEpochEmission;
         uint16 decayBps;
@@ -45,8 +55,13 @@ interface IEmissionSchedule {
     event SinkPaid(uint256 indexed epoch, address indexed sink, uint256 amount);
     /// @notice The sinks changed.
     event SinksUpdated(Sink[] sinks);
-    /// @notice The curve changed (affects epochs not yet released).
-    event CurveUpdated(uint128 initialEpochEmission, uint16 decayBps, uint32 epochsPerPeriod);
+    /// @notice A curve was set, in force from `fromEpoch` (the first epoch that had not begun).
+    event CurveUpdated(
+        uint256 indexed fromEpoch,
+        uint128 initialEpochEmission,
+        uint16 decayBps,
+        uint32 epochsPerPeriod
+    );
 
     /// @notice Releases `epoch`'s amount to the sinks. RELEASER_ROLE (the timelock).
     function releaseEpoch(uint256 epoch) external returns (uint256 amount);
@@ -57,10 +72,15 @@ interface IEmissionSchedule {
     /// @notice Replaces the sinks; weights in bps must sum to 10_000. DEFAULT_ADMIN_ROLE (the timelock).
     function setSinks(Sink[] calldata sinks) external;
 
-    /// @notice Retunes the curve for unreleased epochs. DEFAULT_ADMIN_ROLE (the timelock).
+    /// @notice Sets the curve of every epoch that has not begun (from `currentEpoch() + 1`, or
+    ///         from epoch 0 before genesis); epochs that have begun keep theirs. Bounded:
+    ///         `0 < initialEpochEmission <= maxEpochEmission`, `MIN_DECAY_BPS <= decayBps < 10_000`,
+    ///         `1 <= epochsPerPeriod`, `epochsPerPeriod * epochLength <= MAX_PERIOD_LENGTH`.
+    ///         DEFAULT_ADMIN_ROLE (the timelock).
     function setCurve(Curve calldata curve) external;
 
-    /// @notice Stops releases. GUARDIAN_ROLE; only DEFAULT_ADMIN_ROLE may unpause.
+    /// @notice Stops releases. GUARDIAN_ROLE; only DEFAULT_ADMIN_ROLE may unpause. (The
+    ///         guardian's veto over governance itself is the timelock's GuardianCanceller.)
     function pause() external;
 
     /// @notice Resumes releases. DEFAULT_ADMIN_ROLE.
@@ -72,7 +92,7 @@ interface IEmissionSchedule {
     /// @notice The epoch in progress now.
     function currentEpoch() external view returns (uint256);
 
-    /// @notice The curve's amount for `epoch`, before the total-cap clamp.
+    /// @notice The amount of `epoch` along the curve in force for it, before the total-cap clamp.
     function scheduledAmount(uint256 epoch) external view returns (uint256);
 
     /// @notice What `releaseEpoch(epoch)` would transfer now (0 if released or capped out).
@@ -87,6 +107,9 @@ interface IEmissionSchedule {
     /// @notice The current sinks.
     function sinks() external view returns (Sink[] memory);
 
-    /// @notice The current curve.
+    /// @notice The curve set last (in force from the `fromEpoch` of the last CurveUpdated).
     function curve() external view returns (Curve memory);
+
+    /// @notice The curve in force for `epoch`.
+    function curveAt(uint256 epoch) external view returns (Curve memory);
 }

@@ -6,6 +6,8 @@ import path from "node:path";
 import {
   DAY,
   loadTokenomics,
+  MAX_PERIOD_DAYS,
+  MIN_DECAY_BPS,
   scheduledAmount,
   TOKEN_UNIT,
   type Tokenomics,
@@ -83,8 +85,10 @@ Epochs of ${e.epochDays} days from the deployment. Epoch *n* releases
 tokens, until the emission bucket is exhausted, split between the sinks:
 ${e.sinks.map((s) => `${s.name} ${s.weightBps / 100} %`).join(", ")}. Each release is a governance proposal.
 
-Hard bounds no role can change: ${tokens(e.maxEpochEmission)} tokens per epoch at most, the emission bucket
-in total, epochs of one day at least.
+Governance may retune the curve (\`setCurve\`) for the epochs that have not begun; every epoch keeps
+the curve it began with, released or not. Hard bounds no role can change: ${tokens(e.maxEpochEmission)} tokens
+per epoch at most, the emission bucket in total, epochs of one day at least, and on every curve a decay
+of at least ${MIN_DECAY_BPS / 100} % per period, a period ${MAX_PERIOD_DAYS} days long at most.
 
 Cumulative emission (\`#\` = 2 % of the emission bucket):
 
@@ -97,7 +101,15 @@ ${emissionPlot(c)}
 Voting delay ${g.votingDelaySeconds / DAY} d, voting period ${g.votingPeriodSeconds / DAY} d, proposal threshold
 ${tokens(g.proposalThreshold)} votes, quorum ${g.quorumPercent} % of the supply, late-quorum extension
 ${g.lateQuorumExtensionSeconds / DAY} d, timelock delay ${g.timelockDelaySeconds / DAY} d.
-`;
+${
+  g.guardianVetoDays > 0
+    ? `
+For the first ${g.guardianVetoDays} days the guardian (${c.guardian}) may cancel any passed proposal while it
+waits in the timelock (GuardianCanceller); after that, nobody can. Vesting beneficiaries may delegate the
+votes of their unvested tokens. See docs/AUTHORITIES.md.
+`
+    : ""
+}`;
 }
 
 const text = render(loadTokenomics(path.join(root, configFile)));

@@ -1,7 +1,8 @@
 // The emission scripts governance runs each epoch (Hardhat tasks, see hardhat.config.ts):
 //   emission:plan     the next epochs' releases from chain state, as a table
-//   emission:propose  a release (or a curve change) as a Governor proposal
-//   governance:vote   vote on it with the configured account
+//   emission:propose  a release (or a curve change) as a Governor proposal, with the proposer's
+//                     next nonce and OpenZeppelin's `#proposer=` suffix (nobody else can submit it)
+//   governance:vote   find that proposal again (ProposalCreated events) and vote on it
 //   emission:execute  queue it once passed, execute it once the timelock delay is over
 // All take --network and --dry-run; inputs are validated with zod.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -13,16 +14,19 @@ import {
   emissionSchedule,
   EpochRange,
   execute,
+  findProposal,
+  findProposals,
   formatPlan,
   governorAt,
+  nextProposal,
   planEmission,
-  proposalId,
   proposalState,
-  propose,
   queue,
   releaseProposal,
-  type Proposal,
+  type FoundProposal,
+  type ProposalCall,
 } from "../../src/evm/emission.js";
+import { MIN_DECAY_BPS } from "../../src/evm/tokenomics.js";
 import { ethereumRecord } from "../../src/evm/records.js";
 
 async function context(hre: HardhatRuntimeEnvironment, account: number) {
@@ -40,7 +44,7 @@ async function context(hre: HardhatRuntimeEnvironment, account: number) {
 const Account = z.coerce.number().int().min(0);
 const CurveArgs = z.object({
   initial: z.coerce.bigint().positive(),
-  decayBps: z.coerce.number().int().min(0).max(9_999),
+  decayBps: z.coerce.number().int().min(MIN_DECAY_BPS).max(9_999),
   epochsPerPeriod: z.coerce.number().int().positive(),
 });
 
@@ -58,7 +62,7 @@ interface ProposalArgs extends CommonArgs {
 async function buildProposal(
   args: ProposalArgs,
   ctx: Awaited<ReturnType<typeof context>>,
-): Promise<Proposal> {
+): Promise<ProposalCall> {
   if (args.curve) {
     const [initial, decayBps, epochsPerPeriod] = args.curve.split(",");
     const c = CurveArgs.parse({ initial, decayBps, epochsPerPeriod });
@@ -84,23 +88,35 @@ export async function planTask(args: { epochs: string }, hre: HardhatRuntimeEnvi
   console.log(formatPlan(await planEmission(ctx.schedule, epochs, ctx.now)));
 }
 
+const summary = (p: FoundProposal) => `proposal ${p.id} (nonce ${p.nonce} by ${p.proposer}, ${p.state})`;
+
+/** The live proposal of the calls named by the arguments, or a one-line error saying what there is. */
+async function liveProposal(call: ProposalCall, ctx: Awaited<ReturnType<typeof context>>) {
+  const p = await findProposal(ctx.governor, call);
+  if (p) return p;
+  const all = await findProposals(ctx.governor, call);
+  const seen = all.length === 0 ? "none was ever proposed" : `there are only: ${all.map(summary).join("; ")}`;
+  const next = all.some((p) => p.state === "Executed") ? "" : " (propose it with emission:propose)";
+  throw new Error(`no live proposal "${call.title}": ${seen}${next}`);
+}
+
 export async function proposeTask(args: ProposalArgs, hre: HardhatRuntimeEnvironment) {
   const ctx = await context(hre, Account.parse(args.account));
-  const p = await buildProposal(args, ctx);
-  const id = await proposalId(ctx.governor, p);
-  console.log(`proposal ${id}\n  ${p.description}`);
+  const call = await buildProposal(args, ctx);
+  const live = await findProposal(ctx.governor, call);
+  if (live) console.log(`note: ${summary(live)} is live already; proposing another`);
+  const p = await nextProposal(ctx.governor, call, ctx.signer.address);
+  console.log(`proposal ${p.id}\n  ${p.description}`);
   if (args.dryRun) return console.log("dry run: not proposed");
-  await propose(ctx.governor, p, ctx.signer);
+  await (await ctx.governor.propose(p.targets, p.values, p.calldatas, p.description)).wait();
   console.log(`proposed by ${ctx.signer.address}; state ${await proposalState(ctx.governor, p)}`);
 }
 
 export async function voteTask(args: ProposalArgs & { support: string }, hre: HardhatRuntimeEnvironment) {
   const support = z.enum(["against", "for", "abstain"]).parse(args.support);
   const ctx = await context(hre, Account.parse(args.account));
-  const p = await buildProposal(args, ctx);
-  console.log(
-    `vote ${support} on ${await proposalId(ctx.governor, p)} (${await proposalState(ctx.governor, p)})`,
-  );
+  const p = await liveProposal(await buildProposal(args, ctx), ctx);
+  console.log(`vote ${support} on ${summary(p)}`);
   if (args.dryRun) return console.log("dry run: not voted");
   await castVote(ctx.governor, p, ctx.signer, support === "against" ? 0 : support === "for" ? 1 : 2);
   console.log(`voted by ${ctx.signer.address}`);
@@ -108,19 +124,18 @@ export async function voteTask(args: ProposalArgs & { support: string }, hre: Ha
 
 export async function executeTask(args: ProposalArgs, hre: HardhatRuntimeEnvironment) {
   const ctx = await context(hre, Account.parse(args.account));
-  const p = await buildProposal(args, ctx);
-  const state = await proposalState(ctx.governor, p);
-  console.log(`proposal ${await proposalId(ctx.governor, p)}: ${state}`);
-  if (state === "Succeeded") {
+  const p = await liveProposal(await buildProposal(args, ctx), ctx);
+  console.log(summary(p));
+  if (p.state === "Succeeded") {
     if (args.dryRun) return console.log("dry run: would queue");
     await queue(ctx.governor, p, ctx.signer);
-    const eta = await ctx.governor.proposalEta(await proposalId(ctx.governor, p));
+    const eta = await ctx.governor.proposalEta(p.id);
     console.log(`queued; executable after ${new Date(Number(eta) * 1000).toISOString()}`);
-  } else if (state === "Queued") {
+  } else if (p.state === "Queued") {
     if (args.dryRun) return console.log("dry run: would execute");
     const receipt = await execute(ctx.governor, p, ctx.signer);
     console.log(`executed in ${receipt?.hash}`);
   } else {
-    throw new Error(`proposal is ${state}: nothing to queue or execute`);
+    throw new Error(`${summary(p)}: nothing to queue or execute yet`);
   }
 }

@@ -1,10 +1,12 @@
 // What governance runs each epoch: read the schedule, turn releases (or parameter changes) into
-// Governor proposals, vote, queue and execute them. Shared by the Hardhat tasks and the tests.
-import { id, type ContractRunner, type Signer } from "ethers";
+// Governor proposals, find them again, vote, queue and execute them. Shared by the Hardhat tasks
+// and the tests.
+import { getAddress, id, toBeHex, ZeroHash, type ContractRunner, type Signer } from "ethers";
 import { z } from "zod";
 
 import {
   ComputeGovernor__factory,
+  ComputeTimelock__factory,
   EmissionSchedule__factory,
   type ComputeGovernor,
   type EmissionSchedule,
@@ -74,18 +76,39 @@ export async function planEmission(schedule: EmissionSchedule, count: number, no
   return { now, currentEpoch, totalReleased, totalEmissionCap, nextDue, rows };
 }
 
-export interface Proposal {
+/** What a proposal does, and a one-line title (the description adds a nonce and the proposer). */
+export interface ProposalCall {
   targets: string[];
   values: bigint[];
   calldatas: string[];
+  title: string;
+}
+
+/**
+ * A proposal as submitted: its description is `<title> (nonce <n>)#proposer=<address>`. The
+ * suffix is OpenZeppelin's front-running protection (Governor._isValidDescriptionForProposer):
+ * only `proposer` may submit this description, so nobody can take its id and cancel it. The nonce
+ * lets the same calls be proposed again after a defeated, cancelled or expired proposal.
+ */
+export interface Proposal extends ProposalCall {
   description: string;
+  proposer: string;
+  nonce: bigint;
+  id: bigint;
+}
+
+/** A proposal and its state now, as found on chain. */
+export interface FoundProposal extends Proposal {
+  state: (typeof PROPOSAL_STATES)[number];
+  forVotes: bigint;
+  blockNumber: number;
 }
 
 /** A proposal that releases `[fromEpoch, toEpoch]` (one epoch: `releaseEpoch`; more: `releaseEpochs`). */
 export async function releaseProposal(
   schedule: EmissionSchedule,
   range: { fromEpoch: bigint; toEpoch: bigint },
-): Promise<Proposal> {
+): Promise<ProposalCall> {
   const { fromEpoch, toEpoch } = EpochRange.parse(range);
   const target = await schedule.getAddress();
   const calldata =
@@ -97,30 +120,60 @@ export async function releaseProposal(
     targets: [target],
     values: [0n],
     calldatas: [calldata],
-    description: `Emission: release ${what} of EmissionSchedule ${target}`,
+    title: `Emission: release ${what} of EmissionSchedule ${target}`,
   };
 }
 
-/** A proposal that retunes the curve (bounded on-chain by maxEpochEmission). */
+/** A proposal that retunes the curve of the epochs that have not begun (bounded on-chain). */
 export async function curveProposal(
   schedule: EmissionSchedule,
   curve: { initialEpochEmission: bigint; decayBps: number; epochsPerPeriod: number },
-): Promise<Proposal> {
+): Promise<ProposalCall> {
   const target = await schedule.getAddress();
   return {
     targets: [target],
     values: [0n],
     calldatas: [schedule.interface.encodeFunctionData("setCurve", [curve])],
-    description: `Emission: set curve initial=${curve.initialEpochEmission} decayBps=${curve.decayBps} epochsPerPeriod=${curve.epochsPerPeriod} on ${target}`,
+    title: `Emission: set curve initial=${curve.initialEpochEmission} decayBps=${curve.decayBps} epochsPerPeriod=${curve.epochsPerPeriod} on ${target}`,
   };
 }
 
-export function descriptionHash(p: Proposal): string {
+const DESCRIPTION = /^(.*) \(nonce (\d+)\)#proposer=(0x[0-9a-fA-F]{40})$/s;
+
+export function proposalDescription(title: string, proposer: string, nonce: bigint): string {
+  return `${title} (nonce ${nonce})#proposer=${getAddress(proposer)}`;
+}
+
+export function descriptionHash(p: { description: string }): string {
   return id(p.description);
 }
 
-export async function proposalId(governor: ComputeGovernor, p: Proposal): Promise<bigint> {
-  return governor.hashProposal(p.targets, p.values, p.calldatas, descriptionHash(p));
+/** `call` as `proposer` would submit it with `nonce`. */
+export async function withNonce(
+  governor: ComputeGovernor,
+  call: ProposalCall,
+  proposer: string,
+  nonce: bigint,
+): Promise<Proposal> {
+  const description = proposalDescription(call.title, proposer, nonce);
+  const proposalId = await governor.hashProposal(call.targets, call.values, call.calldatas, id(description));
+  return { ...call, description, proposer: getAddress(proposer), nonce, id: proposalId };
+}
+
+/** Nonces tried before giving up: each used one is a proposal of the same calls by the same proposer. */
+const MAX_NONCE = 1_000n;
+
+/** `call` with the lowest nonce that `proposer` has not used for it yet. */
+export async function nextProposal(
+  governor: ComputeGovernor,
+  call: ProposalCall,
+  proposer: string,
+): Promise<Proposal> {
+  for (let nonce = 0n; nonce < MAX_NONCE; nonce++) {
+    const p = await withNonce(governor, call, proposer, nonce);
+    if ((await governor.proposalSnapshot(p.id)) === 0n) return p;
+  }
+  throw new Error(`${proposer} proposed "${call.title}" ${MAX_NONCE} times already`);
 }
 
 export const PROPOSAL_STATES = [
@@ -136,24 +189,93 @@ export const PROPOSAL_STATES = [
 
 export async function proposalState(
   governor: ComputeGovernor,
-  p: Proposal,
+  p: { id: bigint },
 ): Promise<(typeof PROPOSAL_STATES)[number]> {
-  return PROPOSAL_STATES[Number(await governor.state(await proposalId(governor, p)))];
+  return PROPOSAL_STATES[Number(await governor.state(p.id))];
 }
 
-export async function propose(governor: ComputeGovernor, p: Proposal, proposer: Signer): Promise<bigint> {
+/** Submits `call` with `proposer`'s next nonce; returns it as submitted. */
+export async function propose(
+  governor: ComputeGovernor,
+  call: ProposalCall,
+  proposer: Signer,
+): Promise<Proposal> {
+  const p = await nextProposal(governor, call, await proposer.getAddress());
   await (await governor.connect(proposer).propose(p.targets, p.values, p.calldatas, p.description)).wait();
-  return proposalId(governor, p);
+  return p;
+}
+
+const sameCalls = (a: ProposalCall, targets: string[], values: bigint[], calldatas: string[]) =>
+  a.targets.length === targets.length &&
+  a.targets.every((t, i) => t.toLowerCase() === targets[i].toLowerCase()) &&
+  a.values.every((v, i) => v === values[i]) &&
+  a.calldatas.every((c, i) => c.toLowerCase() === calldatas[i].toLowerCase());
+
+/**
+ * Every proposal of `call` in the tooling's format (same calls, same title, nonce and proposer
+ * suffix), whoever proposed it, oldest first, from the Governor's ProposalCreated events.
+ */
+export async function findProposals(
+  governor: ComputeGovernor,
+  call: ProposalCall,
+  fromBlock = 0,
+): Promise<FoundProposal[]> {
+  const events = await governor.queryFilter(governor.filters.ProposalCreated(), fromBlock);
+  const found: FoundProposal[] = [];
+  for (const e of events) {
+    // ProposalCreated(proposalId, proposer, targets, values, signatures, calldatas, voteStart, voteEnd, description);
+    // by index: `values` is also the name of an Array method on ethers' Result
+    const [proposalId, proposer, targets, values, , calldatas, , , description] = e.args;
+    const m = DESCRIPTION.exec(description);
+    if (!m || m[1] !== call.title || getAddress(m[3]) !== getAddress(proposer)) continue;
+    if (!sameCalls(call, [...targets], [...values], [...calldatas])) continue;
+    const [state, votes] = await Promise.all([
+      governor.state(proposalId),
+      governor.proposalVotes(proposalId),
+    ]);
+    found.push({
+      ...call,
+      description,
+      proposer: getAddress(proposer),
+      nonce: BigInt(m[2]),
+      id: proposalId,
+      state: PROPOSAL_STATES[Number(state)],
+      forVotes: votes.forVotes,
+      blockNumber: e.blockNumber,
+    });
+  }
+  return found;
+}
+
+const LIVE: readonly string[] = ["Queued", "Succeeded", "Active", "Pending"];
+
+/**
+ * The live proposal of `call` the vote and execute scripts act on: the most advanced
+ * (Queued, Succeeded, Active, Pending), then the one with the most votes for, then the oldest.
+ * Any live copy does the same thing (same calls), so whoever proposed it does not matter.
+ */
+export async function findProposal(
+  governor: ComputeGovernor,
+  call: ProposalCall,
+  fromBlock = 0,
+): Promise<FoundProposal | undefined> {
+  const live = (await findProposals(governor, call, fromBlock)).filter((p) => LIVE.includes(p.state));
+  live.sort(
+    (a, b) =>
+      LIVE.indexOf(a.state) - LIVE.indexOf(b.state) ||
+      (a.forVotes === b.forVotes ? a.blockNumber - b.blockNumber : a.forVotes > b.forVotes ? -1 : 1),
+  );
+  return live[0];
 }
 
 /** 0 = against, 1 = for, 2 = abstain */
 export async function castVote(
   governor: ComputeGovernor,
-  p: Proposal,
+  p: { id: bigint },
   voter: Signer,
   support: 0 | 1 | 2 = 1,
 ) {
-  await (await governor.connect(voter).castVote(await proposalId(governor, p), support)).wait();
+  await (await governor.connect(voter).castVote(p.id, support)).wait();
 }
 
 export async function queue(governor: ComputeGovernor, p: Proposal, signer: Signer) {
@@ -163,6 +285,20 @@ export async function queue(governor: ComputeGovernor, p: Proposal, signer: Sign
 export async function execute(governor: ComputeGovernor, p: Proposal, signer: Signer) {
   const tx = await governor.connect(signer).execute(p.targets, p.values, p.calldatas, descriptionHash(p));
   return tx.wait();
+}
+
+/**
+ * The timelock operation a queued proposal became (GovernorTimelockControl: a batch with no
+ * predecessor, salted with the governor's address XOR the description hash): what the guardian
+ * passes to GuardianCanceller.cancel.
+ */
+export async function timelockOperationId(
+  governor: ComputeGovernor,
+  p: { targets: string[]; values: bigint[]; calldatas: string[]; description: string },
+): Promise<string> {
+  const timelock = ComputeTimelock__factory.connect(await governor.timelock(), governor.runner);
+  const salt = toBeHex((BigInt(await governor.getAddress()) << 96n) ^ BigInt(id(p.description)), 32);
+  return timelock.hashOperationBatch(p.targets, p.values, p.calldatas, ZeroHash, salt);
 }
 
 export function formatPlan(plan: Plan, decimals = 18): string {

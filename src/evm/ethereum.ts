@@ -1,6 +1,7 @@
 // Deploys the Ethereum side from the tokenomics config: timelock, vesting wallets, emission
-// schedule, token (whose genesis mint fills every bucket), governor; then hands the timelock to
-// the governor and drops the deployer's powers. Used by the deploy script and by the tests.
+// schedule, token (whose genesis mint fills every bucket), governor, the guardian's bounded veto
+// (GuardianCanceller); then hands the timelock to the governor and drops the deployer's powers.
+// Used by the deploy script and by the tests.
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { getCreateAddress, type Signer } from "ethers";
 
@@ -10,6 +11,7 @@ import type {
   ComputeToken,
   ComputeVestingWallet,
   EmissionSchedule,
+  GuardianCanceller,
 } from "../../types/ethers-contracts/index.js";
 import { DAY, type Tokenomics } from "./tokenomics.js";
 
@@ -18,6 +20,8 @@ export interface EthereumDeployment {
   timelock: ComputeTimelock;
   governor: ComputeGovernor;
   schedule: EmissionSchedule;
+  /** the guardian's veto on queued timelock operations (absent when `guardianVetoDays` is 0) */
+  guardianCanceller?: GuardianCanceller;
   vesting: Record<string, ComputeVestingWallet>;
   /** Every address, by name, as written to the deployment record. */
   addresses: Record<string, string>;
@@ -148,21 +152,53 @@ export async function deployEthereum(
   const governorAddress = await governor.getAddress();
   log(`governor ${governorAddress}`);
 
-  // Hand the timelock to governance: the governor proposes and cancels, anyone executes a
-  // passed and delayed operation, and the deployer keeps nothing.
+  // The guardian's veto during the bootstrap period: it may cancel any queued operation (a
+  // passed proposal) until the expiry, and nothing else.
+  let guardianCanceller: GuardianCanceller | undefined;
+  if (g.guardianVetoDays > 0) {
+    if (!config.guardian) throw new Error("governance.guardianVetoDays needs a guardian");
+    const now = Number((await ethers.provider.getBlock("latest"))!.timestamp);
+    guardianCanceller = (await ethers.deployContract(
+      "GuardianCanceller",
+      [timelockAddress, await resolve(config.guardian), now + g.guardianVetoDays * DAY],
+      deployer,
+    )) as unknown as GuardianCanceller;
+    await guardianCanceller.waitForDeployment();
+    log(`guardianCanceller ${await guardianCanceller.getAddress()}`);
+  }
+
+  // Hand the timelock to governance: the governor proposes and cancels, the guardian's canceller
+  // cancels until it expires, anyone executes a passed and delayed operation, and the deployer
+  // keeps nothing.
   const tl = timelock.connect(deployer);
-  await (await tl.grantRole(await timelock.PROPOSER_ROLE(), governorAddress)).wait();
-  await (await tl.grantRole(await timelock.CANCELLER_ROLE(), governorAddress)).wait();
-  await (await tl.grantRole(await timelock.EXECUTOR_ROLE(), ethers.ZeroAddress)).wait();
-  await (await tl.renounceRole(await timelock.DEFAULT_ADMIN_ROLE(), deployerAddress)).wait();
+  const roles = {
+    admin: await timelock.DEFAULT_ADMIN_ROLE(),
+    proposer: await timelock.PROPOSER_ROLE(),
+    canceller: await timelock.CANCELLER_ROLE(),
+    executor: await timelock.EXECUTOR_ROLE(),
+  };
+  await (await tl.grantRole(roles.proposer, governorAddress)).wait();
+  await (await tl.grantRole(roles.canceller, governorAddress)).wait();
+  if (guardianCanceller)
+    await (await tl.grantRole(roles.canceller, await guardianCanceller.getAddress())).wait();
+  await (await tl.grantRole(roles.executor, ethers.ZeroAddress)).wait();
+  await (await tl.renounceRole(roles.admin, deployerAddress)).wait();
 
   // Post-conditions the deployment must meet, whatever the config said.
   if ((await token.totalSupply()) !== config.token.cap) throw new Error("total supply differs from the cap");
   if ((await token.balanceOf(recipients[emissionIndex])) !== emissionBucket.amount) {
     throw new Error("schedule does not hold the emission bucket");
   }
-  if (await timelock.hasRole(await timelock.DEFAULT_ADMIN_ROLE(), deployerAddress)) {
-    throw new Error("deployer still administers the timelock");
+  for (const [name, role] of Object.entries(roles)) {
+    if (await timelock.hasRole(role, deployerAddress))
+      throw new Error(`deployer still holds the timelock's ${name} role`);
+  }
+  for (const role of [await schedule.DEFAULT_ADMIN_ROLE(), await schedule.RELEASER_ROLE()]) {
+    if (await schedule.hasRole(role, deployerAddress))
+      throw new Error("deployer holds a role on the emission schedule");
+  }
+  if (guardianCanceller && !(await timelock.hasRole(roles.canceller, await guardianCanceller.getAddress()))) {
+    throw new Error("the guardian canceller does not hold CANCELLER_ROLE");
   }
 
   const addresses: Record<string, string> = {
@@ -171,7 +207,8 @@ export async function deployEthereum(
     governor: governorAddress,
     emissionSchedule: recipients[emissionIndex],
   };
+  if (guardianCanceller) addresses.guardianCanceller = await guardianCanceller.getAddress();
   for (const [name, wallet] of Object.entries(vesting))
     addresses[`vesting.${name}`] = await wallet.getAddress();
-  return { token, timelock, governor, schedule, vesting, addresses, start };
+  return { token, timelock, governor, schedule, guardianCanceller, vesting, addresses, start };
 }

@@ -7,6 +7,12 @@ import { z } from "zod";
 const DECIMALS = 18n;
 const UNIT = 10n ** DECIMALS;
 const MAX_BPS = 10_000;
+/** EmissionSchedule.MIN_DECAY_BPS: every curve decays by at least 5 % per period. */
+export const MIN_DECAY_BPS = 500;
+/** EmissionSchedule.MAX_PERIOD_LENGTH, in days: no decay period is longer than two years. */
+export const MAX_PERIOD_DAYS = 730;
+/** GuardianCanceller.MAX_VETO_PERIOD, in days. */
+export const MAX_GUARDIAN_VETO_DAYS = 730;
 
 const wholeTokens = z
   .string()
@@ -56,7 +62,7 @@ export const TokenomicsSchema = z
       decayBps: z
         .number()
         .int()
-        .min(0)
+        .min(MIN_DECAY_BPS)
         .max(MAX_BPS - 1),
       epochsPerPeriod: z.number().int().positive(),
       sinks: z
@@ -69,10 +75,12 @@ export const TokenomicsSchema = z
     governance: z.object({
       votingDelaySeconds: z.number().int().min(0),
       votingPeriodSeconds: z.number().int().positive(),
-      proposalThreshold: wholeTokens,
+      proposalThreshold: wholeTokens.refine((v) => v > 0n, "must be > 0 (anyone could spam proposals)"),
       quorumPercent: z.number().int().min(1).max(100),
       lateQuorumExtensionSeconds: z.number().int().min(0),
       timelockDelaySeconds: z.number().int().min(0),
+      /** days from deployment during which `guardian` may cancel queued timelock operations (0: no veto) */
+      guardianVetoDays: z.number().int().min(0).max(MAX_GUARDIAN_VETO_DAYS),
     }),
   })
   .superRefine((c, ctx) => {
@@ -117,6 +125,20 @@ export const TokenomicsSchema = z
         code: "custom",
         path: ["emission", "maxEpochEmission"],
         message: "exceeds the emission bucket",
+      });
+    }
+    if (e.epochsPerPeriod * e.epochDays > MAX_PERIOD_DAYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["emission", "epochsPerPeriod"],
+        message: `a decay period of ${e.epochsPerPeriod * e.epochDays} days: at most ${MAX_PERIOD_DAYS}`,
+      });
+    }
+    if (c.governance.guardianVetoDays > 0 && !c.guardian) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["governance", "guardianVetoDays"],
+        message: "a guardian veto needs a 'guardian'",
       });
     }
     if (e.sinks.reduce((acc, s) => acc + s.weightBps, 0) !== MAX_BPS) {

@@ -8,21 +8,54 @@ import {IEmissionSchedule} from "../../../contracts/interfaces/IEmissionSchedule
 import {ComputeToken} from "../../../contracts/token/ComputeToken.sol";
 
 /// @dev Drives the schedule with bounded inputs: time moves forward, the releaser releases
-///      random epochs (started or not, released or not), the guardian pauses, the admin unpauses.
+///      random epochs (started or not, released or not), the guardian pauses, the admin unpauses,
+///      the admin sets random curves (in bounds or not). It records each epoch's amount the
+///      moment the epoch begins, so the invariants can check that no later curve changes it.
 contract EmissionHandler is Test {
     EmissionSchedule public immutable schedule;
     uint256 public constant MAX_EPOCH = 300;
     mapping(uint256 epoch => uint256 count) public releaseCount;
     uint256 public releases;
+    uint256 public curveChanges;
+    /// epochs [0, begun) have begun; amountAtStart[e] is what epoch e was scheduled when it began
+    uint256 public begun;
+    mapping(uint256 epoch => uint256 amount) public amountAtStart;
 
     constructor(EmissionSchedule schedule_) {
         schedule = schedule_;
+        _recordBegun();
     }
 
     function warp(uint256 seconds_) external {
         seconds_ = bound(seconds_, 1, 30 days);
         if (block.timestamp + seconds_ > schedule.genesis() + MAX_EPOCH * schedule.epochLength()) return;
         vm.warp(block.timestamp + seconds_);
+        _recordBegun();
+    }
+
+    /// Any curve, mostly near or within the bounds: the schedule must refuse those outside.
+    function setCurve(uint256 initial, uint256 decayBps, uint256 epochsPerPeriod) external {
+        initial = bound(initial, 1, schedule.maxEpochEmission() + 1);
+        decayBps = bound(decayBps, 0, 9_999);
+        epochsPerPeriod = bound(
+            epochsPerPeriod,
+            1,
+            2 * (schedule.MAX_PERIOD_LENGTH() / schedule.epochLength())
+        );
+        try
+            schedule.setCurve(
+                IEmissionSchedule.Curve(uint128(initial), uint16(decayBps), uint32(epochsPerPeriod))
+            )
+        {
+            curveChanges += 1;
+        } catch {}
+    }
+
+    function _recordBegun() private {
+        uint256 current = schedule.currentEpoch();
+        for (; begun <= current && begun <= MAX_EPOCH; ++begun) {
+            amountAtStart[begun] = schedule.scheduledAmount(begun);
+        }
     }
 
     function release(uint256 epoch) external {
@@ -126,6 +159,46 @@ contract EmissionScheduleInvariantTest is Test {
         handler.catchUp(0, 4);
         assertEq(handler.releaseCount(4), 1);
         assertEq(schedule.totalReleased(), 5 * schedule.scheduledAmount(0));
+    }
+
+    /// Finding 18-L: a curve change never reaches an epoch that had begun (released or not).
+    function invariant_curveChangesAreNotRetroactive() public view {
+        for (uint256 e = 0; e < handler.begun(); ++e) {
+            assertEq(schedule.scheduledAmount(e), handler.amountAtStart(e));
+        }
+    }
+
+    /// Finding 18-L: every curve in force is within the bounds, so emission keeps decaying: epoch e
+    /// never pays more than maxEpochEmission * (1 - MIN_DECAY_BPS)^floor(e / longest period).
+    function invariant_everyCurveIsBoundedAndDecays() public view {
+        uint256 longest = schedule.MAX_PERIOD_LENGTH() / schedule.epochLength();
+        uint256 base = ((10_000 - schedule.MIN_DECAY_BPS()) * 1e18) / 10_000;
+        for (uint256 e = 0; e <= handler.MAX_EPOCH() + 1; ++e) {
+            IEmissionSchedule.Curve memory c = schedule.curveAt(e);
+            assertGe(c.decayBps, schedule.MIN_DECAY_BPS());
+            assertLt(c.decayBps, 10_000);
+            assertGe(c.epochsPerPeriod, 1);
+            assertLe(c.epochsPerPeriod, longest);
+            assertLe(c.initialEpochEmission, schedule.maxEpochEmission());
+            uint256 ceiling = schedule.maxEpochEmission();
+            for (uint256 p = e / longest; p > 0; --p) ceiling = (ceiling * base) / 1e18;
+            // the schedule rounds down at each step, the ceiling too but with fewer steps: 1 wei slack per period
+            assertLe(schedule.scheduledAmount(e), ceiling + e / longest);
+        }
+    }
+
+    /// A curve change right after an epoch begins, before anything is released.
+    function test_curveChangeLeavesBegunEpochs() public {
+        handler.warp(30 days); // epochs 0-4 have begun
+        assertEq(handler.begun(), 5);
+        handler.setCurve(2_000_000 ether, 500, 104);
+        assertEq(handler.curveChanges(), 1);
+        for (uint256 e = 0; e < 5; ++e) assertEq(schedule.scheduledAmount(e), 1_500_000 ether);
+        assertEq(schedule.scheduledAmount(5), 2_000_000 ether);
+        handler.setCurve(1, 0, 1); // no decay: refused
+        assertEq(handler.curveChanges(), 1);
+        handler.catchUp(0, 4);
+        assertEq(schedule.totalReleased(), 5 * 1_500_000 ether);
     }
 
     function invariant_noEpochReleasedTwice() public view {

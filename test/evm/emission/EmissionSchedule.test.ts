@@ -56,8 +56,10 @@ describe("EmissionSchedule", () => {
       expect(await schedule.scheduledAmount(2n)).to.equal(4_000n * TOKEN_UNIT);
       expect(await schedule.scheduledAmount(5n)).to.equal(2_000n * TOKEN_UNIT);
       expect(await schedule.scheduledAmount(10_000n)).to.equal(0n);
-      await schedule.setCurve({ initialEpochEmission: MAX_EPOCH, decayBps: 0, epochsPerPeriod: 1 });
-      expect(await schedule.scheduledAmount(1_000n)).to.equal(MAX_EPOCH);
+      // the flattest curve allowed still decays (a flat one is refused: see "curve changes")
+      await schedule.setCurve({ initialEpochEmission: MAX_EPOCH, decayBps: 500, epochsPerPeriod: 1 });
+      expect(await schedule.scheduledAmount(2n)).to.equal(9_025n * TOKEN_UNIT); // 10 000 × 0.95²
+      expect(await schedule.scheduledAmount(1_000n)).to.equal(0n);
     });
 
     it("matches the off-chain planner for the deployed config", async () => {
@@ -68,6 +70,89 @@ describe("EmissionSchedule", () => {
           scheduledAmount(emission, epoch),
         );
       }
+    });
+  });
+
+  describe("curve changes", () => {
+    it("finding 18-L: setCurve leaves every epoch that has begun on the curve it began with", async () => {
+      const { schedule, genesis } = await loadFixture(standalone);
+      await time.increaseTo(genesis + 3n * BigInt(EPOCH) + 10n); // epochs 0-3 have begun, none released
+      const begun = [0n, 1n, 2n, 3n];
+      const before = await Promise.all(begun.map((e) => schedule.scheduledAmount(e)));
+      expect(before).to.deep.equal([8_000n, 8_000n, 4_000n, 4_000n].map((t) => t * TOKEN_UNIT));
+      // the flattest curve governance may set, at the per-epoch cap
+      await schedule.setCurve({ initialEpochEmission: MAX_EPOCH, decayBps: 500, epochsPerPeriod: 100 });
+      for (const [i, epoch] of begun.entries()) {
+        expect(await schedule.scheduledAmount(epoch), `epoch ${epoch}`).to.equal(before[i]);
+      }
+      expect(await schedule.scheduledAmount(4n)).to.equal(MAX_EPOCH);
+      await schedule.releaseEpochs(0n, 3n);
+      expect(await schedule.totalReleased()).to.equal(24_000n * TOKEN_UNIT);
+    });
+
+    it("finding 18-L: a curve without decay, or with a period longer than MAX_PERIOD_LENGTH, is refused", async () => {
+      const { schedule } = await loadFixture(standalone);
+      const flat = { initialEpochEmission: MAX_EPOCH, decayBps: 0, epochsPerPeriod: 1 };
+      await expect(schedule.setCurve(flat))
+        .to.be.revertedWithCustomError(schedule, "EmissionInvalidCurve")
+        .withArgs(MAX_EPOCH, 0n, 1n);
+      await expect(schedule.setCurve({ ...flat, decayBps: 499 }))
+        .to.be.revertedWithCustomError(schedule, "EmissionInvalidCurve")
+        .withArgs(MAX_EPOCH, 499n, 1n);
+      // 105 weekly epochs = 735 days > 730 days
+      await expect(schedule.setCurve({ ...flat, decayBps: 500, epochsPerPeriod: 105 }))
+        .to.be.revertedWithCustomError(schedule, "EmissionInvalidCurve")
+        .withArgs(MAX_EPOCH, 500n, 105n);
+      await expect(schedule.setCurve({ ...flat, decayBps: 500, epochsPerPeriod: 104 })).to.emit(
+        schedule,
+        "CurveUpdated",
+      );
+    });
+
+    it("a curve set before genesis is in force from epoch 0; a second one in the same epoch replaces it", async () => {
+      const { schedule, genesis } = await loadFixture(standalone);
+      expect(BigInt(await time.latest())).to.be.lessThan(genesis);
+      const next = { initialEpochEmission: 6_000n * TOKEN_UNIT, decayBps: 1_000, epochsPerPeriod: 4 };
+      await expect(schedule.setCurve(next))
+        .to.emit(schedule, "CurveUpdated")
+        .withArgs(0n, next.initialEpochEmission, next.decayBps, next.epochsPerPeriod);
+      expect(await schedule.scheduledAmount(0n)).to.equal(6_000n * TOKEN_UNIT);
+
+      await time.increaseTo(genesis + 10n); // epoch 0 has begun
+      await expect(schedule.setCurve({ ...next, decayBps: 2_000 }))
+        .to.emit(schedule, "CurveUpdated")
+        .withArgs(1n, next.initialEpochEmission, 2_000, next.epochsPerPeriod);
+      await schedule.setCurve({ ...next, decayBps: 3_000 });
+      expect((await schedule.curveAt(0n)).decayBps).to.equal(1_000n);
+      expect((await schedule.curveAt(1n)).decayBps).to.equal(3_000n);
+      expect((await schedule.curveAt(10_000n)).decayBps).to.equal(3_000n);
+      expect((await schedule.curve()).decayBps).to.equal(3_000n);
+      // epoch 4 is in the second period of the new curve, counted from genesis
+      expect(await schedule.scheduledAmount(4n)).to.equal(4_200n * TOKEN_UNIT);
+    });
+
+    it("error: a deployment curve out of bounds, an epoch longer than MAX_PERIOD_LENGTH", async () => {
+      const { token, admin, sinkA } = await loadFixture(standalone);
+      const factory = await ethers.getContractFactory("EmissionSchedule");
+      const sinks = [{ account: sinkA.address, weightBps: 10_000 }];
+      const deploy = (epoch: number, curve: typeof CURVE) =>
+        ethers.deployContract("EmissionSchedule", [
+          token.getAddress(),
+          0n,
+          epoch,
+          MAX_EPOCH,
+          TOTAL,
+          curve,
+          sinks,
+          admin.address,
+          ethers.ZeroAddress,
+        ]);
+      await expect(deploy(EPOCH, { ...CURVE, decayBps: 100 }))
+        .to.be.revertedWithCustomError(factory, "EmissionInvalidCurve")
+        .withArgs(CURVE.initialEpochEmission, 100n, CURVE.epochsPerPeriod);
+      await expect(deploy(731 * DAY, CURVE)).to.be.revertedWithCustomError(factory, "EmissionInvalidBounds");
+      const longest = await deploy(730 * DAY, { ...CURVE, epochsPerPeriod: 1 });
+      expect((await longest.curve()).epochsPerPeriod).to.equal(1n);
     });
   });
 

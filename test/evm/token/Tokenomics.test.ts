@@ -62,4 +62,22 @@ describe("tokenomics config", () => {
       expect(() => parseTokenomics(d), bad).to.throw(/0x-address/);
     }
   });
+
+  it("error: a curve the schedule would refuse, a zero proposal threshold, a veto without a guardian", () => {
+    const a = raw();
+    a.emission.decayBps = 499;
+    expect(() => parseTokenomics(a)).to.throw(/decayBps/);
+    const b = raw();
+    b.emission.epochsPerPeriod = 105; // 105 weeks
+    expect(() => parseTokenomics(b)).to.throw(/a decay period of 735 days: at most 730/);
+    const c = raw();
+    c.governance.proposalThreshold = "0";
+    expect(() => parseTokenomics(c)).to.throw(/must be > 0/);
+    const d = raw();
+    delete d.guardian;
+    expect(() => parseTokenomics(d)).to.throw(/a guardian veto needs a 'guardian'/);
+    const e = raw();
+    e.governance.guardianVetoDays = 731;
+    expect(() => parseTokenomics(e)).to.throw(/guardianVetoDays/);
+  });
 });
