@@ -21,7 +21,7 @@ import {
 import { network } from "hardhat";
 import type { Artifact } from "hardhat/types/artifacts";
 
-import { castVote, execute, propose, queue, type Proposal } from "../../../src/evm/emission.js";
+import { castVote, execute, propose, queue, type ProposalCall } from "../../../src/evm/emission.js";
 import { deployEthereum } from "../../../src/evm/ethereum.js";
 import { tokenomics } from "../fixtures.js";
 
@@ -297,7 +297,7 @@ describe("ComputeToken on Arbitrum's token bridge (custom gateway)", () => {
     await (await payer.sendTransaction({ to: d.addresses.timelock, value: 2n * TICKET })).wait();
     await l1.networkHelpers.time.increase(1);
 
-    const proposal: Proposal = {
+    const call: ProposalCall = {
       targets: [d.tokenAddress],
       values: [2n * TICKET],
       calldatas: [
@@ -313,10 +313,10 @@ describe("ComputeToken on Arbitrum's token bridge (custom gateway)", () => {
           d.signers[6].address,
         ]),
       ],
-      description: "Register CMT with Arbitrum's custom gateway",
+      title: "Register CMT with Arbitrum's custom gateway",
     };
     const g = d.config.governance;
-    await propose(d.governor, proposal, liquidity);
+    const proposal = await propose(d.governor, call, liquidity);
     await l1.networkHelpers.time.increase(g.votingDelaySeconds + 1);
     await castVote(d.governor, proposal, liquidity, 1);
     await castVote(d.governor, proposal, community, 1);
