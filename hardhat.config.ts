@@ -76,6 +76,12 @@ const tasks = [
   proposalOptions(task("emission:execute", "Queue a passed emission proposal, or execute a queued one"))
     .setAction(built(() => import("./scripts/tasks/emission-execute.js")))
     .build(),
+  task("governance:veto", "Guardian: veto a queued proposal during the bootstrap period (GuardianCanceller)")
+    .addOption({ name: "id", description: "the proposal id", defaultValue: "" })
+    .addOption({ name: "account", description: "index of the guardian account", defaultValue: "0" })
+    .addFlag({ name: "dryRun", description: "print the timelock operation only" })
+    .setAction(built(() => import("./scripts/tasks/governance-veto.js")))
+    .build(),
   task("token:delegate", "Delegate an account's votes (to itself by default)")
     .addOption({ name: "account", description: "index of the delegating account", defaultValue: "0" })
     .addOption({

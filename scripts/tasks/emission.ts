@@ -21,8 +21,10 @@ import {
   nextProposal,
   planEmission,
   proposalState,
+  PROPOSAL_STATES,
   queue,
   releaseProposal,
+  timelockOperationId,
   type FoundProposal,
   type ProposalCall,
 } from "../../src/evm/emission.js";
@@ -138,4 +140,46 @@ export async function executeTask(args: ProposalArgs, hre: HardhatRuntimeEnviron
   } else {
     throw new Error(`${summary(p)}: nothing to queue or execute yet`);
   }
+}
+
+const VetoArgs = z.object({ id: z.coerce.bigint().positive("--id: the proposal id") });
+
+/**
+ * The guardian vetoes a queued proposal (any calls, not only emission) during the bootstrap
+ * period: GuardianCanceller.cancel on the timelock operation the proposal queued.
+ */
+export async function vetoTask(args: CommonArgs & { id: string }, hre: HardhatRuntimeEnvironment) {
+  const { id } = VetoArgs.parse(args);
+  const ctx = await context(hre, Account.parse(args.account));
+  const record = ethereumRecord(ctx.networkName);
+  const cancellerAddress = record.addresses.guardianCanceller;
+  if (!cancellerAddress)
+    throw new Error(`deployments/ethereum-${ctx.networkName}.json has no guardianCanceller`);
+  const { GuardianCanceller__factory } = await import("../../types/ethers-contracts/index.js");
+  const canceller = GuardianCanceller__factory.connect(cancellerAddress, ctx.signer);
+  const created = (await ctx.governor.queryFilter(ctx.governor.filters.ProposalCreated())).find(
+    (e) => e.args[0] === id,
+  );
+  if (!created) throw new Error(`no proposal ${id} on ${ctx.networkName}`);
+  const [, , targets, values, , calldatas, , , description] = created.args;
+  const state = PROPOSAL_STATES[Number(await ctx.governor.state(id))];
+  if (state !== "Queued") throw new Error(`proposal ${id} is ${state}: only a queued proposal can be vetoed`);
+  const operation = await timelockOperationId(ctx.governor, {
+    targets: [...targets],
+    values: [...values],
+    calldatas: [...calldatas],
+    description,
+  });
+  console.log(`proposal ${id} "${description}": timelock operation ${operation}`);
+  if (args.dryRun) return console.log("dry run: not vetoed");
+  try {
+    await (await canceller.cancel(operation)).wait();
+  } catch (err) {
+    const revert = (err as { revert?: { name?: string; args?: unknown[] } }).revert;
+    if (!revert?.name) throw err;
+    throw new Error(`veto refused: ${revert.name}(${(revert.args ?? []).join(", ")})`);
+  }
+  console.log(
+    `vetoed by ${ctx.signer.address}; proposal ${id} is ${PROPOSAL_STATES[Number(await ctx.governor.state(id))]}`,
+  );
 }

@@ -1,0 +1,1 @@
+export { vetoTask as default } from "./emission.js";
