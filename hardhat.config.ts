@@ -168,7 +168,10 @@ const tasks = [
     .addFlag({ name: "dryRun", description: "print only" })
     .setAction(built(() => import("./scripts/tasks/arbitrum-delegate.js")))
     .build(),
-  task("rewards:build-epoch", "Build an epoch's Merkle root and proofs from checker reports (JSON or CSV)")
+  task(
+    "rewards:build-epoch",
+    "Build an epoch's Merkle root and proofs from checker reports (JSON or CSV) for --network's rewards contract (read from its deployment record; nothing is sent)",
+  )
     .addOption({ name: "epoch", description: "epoch number", defaultValue: "0" })
     .addOption({ name: "budget", description: "tokens to distribute (decimal)", defaultValue: "0" })
     .addOption({ name: "reports", description: "reports file (licenseId, checksPassed)", defaultValue: "" })
@@ -194,6 +197,19 @@ const tasks = [
     .addOption({ name: "account", description: "index of the holder or operator account", defaultValue: "0" })
     .addFlag({ name: "dryRun", description: "print only" })
     .setAction(built(() => import("./scripts/tasks/arbitrum-claim.js")))
+    .build(),
+  task(
+    "rewards:close",
+    "Close an epoch whose claim window has ended: its unclaimed rewards return to the pool",
+  )
+    .addOption({ name: "epoch", description: "epoch number", defaultValue: "" })
+    .addOption({
+      name: "account",
+      description: "index of the account that signs (anyone)",
+      defaultValue: "0",
+    })
+    .addFlag({ name: "dryRun", description: "print only" })
+    .setAction(built(() => import("./scripts/tasks/arbitrum-close.js")))
     .build(),
 ];
 

@@ -63,7 +63,7 @@ arb licenses:delegate --account 2 --ids 1,2,3,4,5,6,7,8 --operator signer:7
 echo "== Arbitrum: governance's reward poster posts epoch 1, the operator claims for the holder"
 arb dev:bridge-deposit --amount 1000
 epoch_file="$logs/epoch-1.json"
-npx hardhat rewards:build-epoch --epoch 1 --budget 500 --reports config/arbitrum/sample-reports.csv --out "$epoch_file"
+arb rewards:build-epoch --epoch 1 --budget 500 --reports config/arbitrum/sample-reports.csv --out "$epoch_file"
 arb rewards:post --account 1 --epoch-file "$epoch_file"
 arb dev:advance --seconds 3601
 arb rewards:claim --account 7 --epoch-file "$epoch_file"

@@ -2,10 +2,24 @@
 pragma solidity ^0.8.28;
 
 /// @title ICheckerRewards
-/// @notice Per-epoch checker rewards: a Merkle root of `(licenceId, amount)` leaves, computed
-///         off-chain from checker reports, posted under a per-epoch cap and only when funded; it
-///         opens for claims `claimDelay` after posting and may be replaced until then. The
-///         licence's holder, or the operator it delegated to, claims; tokens go to the holder.
+/// @notice Per-epoch checker rewards. Each epoch is a Merkle root of per-licence amounts, computed
+///         off-chain from checker reports (`src/evm/rewards.ts`) and posted by REWARD_ROLE:
+///         - under a cap per time period (`maxRewardsPerPeriod` per `periodLength` seconds, however
+///           many epochs are posted in it), and only when the tokens held cover every reward still
+///           reserved;
+///         - it opens for claims `claimDelay` after posting and may be replaced until then;
+///         - it expires `claimWindow` after opening; anyone may then close it, which releases the
+///           unclaimed remainder back to the pool (to be posted again).
+///         The licence's holder, or the operator it delegated to, claims; tokens go to the holder.
+///
+///         Leaf (the one definition; `src/evm/rewards.ts` builds the same, see README "rewards"):
+///         an OpenZeppelin StandardMerkleTree leaf of
+///         `(uint256 chainId, address rewards, uint256 epoch, uint256 licenceId, uint256 amount)`,
+///         i.e. `keccak256(bytes.concat(keccak256(abi.encode(chainId, rewards, epoch, licenceId, amount))))`.
+///         Committing to the chain, this contract and the epoch makes a proof valid in one place only:
+///         re-posting last epoch's root under a new number, or on another deployment, pays nothing.
+///
+///         Accounting: `token.balanceOf(this) >= totalPosted - totalClaimed - totalReleased` always.
 interface ICheckerRewards {
     struct Claim {
         uint256 epoch;
@@ -16,19 +30,40 @@ interface ICheckerRewards {
 
     struct Epoch {
         bytes32 root;
+        /// @notice The sum of the epoch's leaves, reserved from the pool when posted.
         uint128 total;
         uint64 opensAt;
+        /// @notice Claims are refused from this time on; `closeEpoch` is allowed.
+        uint64 expiresAt;
+        /// @notice Paid so far.
+        uint128 claimed;
+        /// @notice The period whose cap the epoch's total counts against (when it was last posted).
+        uint64 period;
+        /// @notice Closed: the unclaimed remainder was released.
+        bool closed;
     }
 
-    error RewardsEpochTotalTooHigh(uint256 total, uint256 maxEpochRewards);
+    /// @notice Posting `posted` in `period` (the epoch's total included) would exceed the cap.
+    error RewardsPeriodCapExceeded(uint256 period, uint256 posted, uint256 maxRewardsPerPeriod);
+    /// @notice The tokens held do not cover every reward still reserved (`needed`).
     error RewardsUnderfunded(uint256 needed, uint256 available);
     error RewardsEpochAlreadyOpen(uint256 epoch, uint256 openedAt);
     error RewardsEpochNotOpen(uint256 epoch, uint256 opensAt);
+    /// @notice The epoch's claim window ended at `expiredAt`.
+    error RewardsEpochExpired(uint256 epoch, uint256 expiredAt);
+    /// @notice `closeEpoch` before the claim window ends at `expiresAt`.
+    error RewardsEpochNotExpired(uint256 epoch, uint256 expiresAt);
+    error RewardsEpochNotPosted(uint256 epoch);
+    error RewardsEpochClosed(uint256 epoch);
     error RewardsInvalidProof(uint256 epoch, uint256 tokenId, uint256 amount);
     error RewardsAlreadyClaimed(uint256 epoch, uint256 tokenId);
     error RewardsNotHolderOrOperator(uint256 tokenId, address caller);
     error RewardsEpochOverclaimed(uint256 epoch);
     error RewardsInvalidRoot();
+    /// @notice Constructor: a zero period length.
+    error RewardsInvalidPeriodLength(uint256 periodLength);
+    /// @notice Constructor: a claim window shorter than `minimum`.
+    error RewardsInvalidClaimWindow(uint256 claimWindow, uint256 minimum);
 
     event EpochPosted(uint256 indexed epoch, bytes32 root, uint256 total, uint256 opensAt);
     event RewardClaimed(
@@ -37,14 +72,49 @@ interface ICheckerRewards {
         address indexed holder,
         uint256 amount
     );
+    /// @notice A claim in a batch was skipped because the licence does not exist (burned, or
+    ///         never minted); it stays unclaimed and is released when the epoch is closed.
+    event RewardSkipped(uint256 indexed epoch, uint256 indexed tokenId);
+    /// @notice An expired epoch was closed; `released` (its unclaimed remainder) is free to post again.
+    event EpochClosed(uint256 indexed epoch, uint256 released);
 
-    /// @notice Posts (or, before it opens, replaces) `epoch`'s root. REWARD_ROLE.
+    /// @notice Posts (or, before it opens, replaces) `epoch`'s root with `total` to distribute.
+    ///         REWARD_ROLE. Counts `total` against the current period's cap (a replaced root's old
+    ///         total is freed from the period it was charged to) and reserves it from the pool.
     function postEpoch(uint256 epoch, bytes32 root, uint256 total) external;
 
     /// @notice Claims several `(epoch, licence)` rewards; each is paid to the licence's holder.
+    ///         Reverts on any caller error (epoch not open or expired, double claim, bad proof, not
+    ///         the holder or operator); a licence that no longer exists is skipped (`RewardSkipped`),
+    ///         since a burn by someone else must not fail the caller's whole batch.
+    /// @return paid the sum paid
     function claim(Claim[] calldata claims) external returns (uint256 paid);
+
+    /// @notice Closes `epoch` once its claim window has ended: its unclaimed remainder is released
+    ///         (`totalReleased`) and may be posted again. Anyone; nothing is paid to the caller.
+    /// @return released the remainder released
+    function closeEpoch(uint256 epoch) external returns (uint256 released);
 
     function isClaimed(uint256 epoch, uint256 tokenId) external view returns (bool);
 
-    function epochs(uint256 epoch) external view returns (bytes32 root, uint128 total, uint64 opensAt);
+    /// @notice The period `block.timestamp` falls in: periods of `periodLength` seconds from deployment.
+    function currentPeriod() external view returns (uint256);
+
+    /// @notice The sum of the totals of the epochs charged to `period`.
+    function postedInPeriod(uint256 period) external view returns (uint256);
+
+    function epochs(
+        uint256 epoch
+    )
+        external
+        view
+        returns (
+            bytes32 root,
+            uint128 total,
+            uint64 opensAt,
+            uint64 expiresAt,
+            uint128 claimed,
+            uint64 period,
+            bool closed
+        );
 }

@@ -15,38 +15,55 @@ import {ICheckerNodeLicense} from "../interfaces/ICheckerNodeLicense.sol";
 import {ICheckerRewards} from "../interfaces/ICheckerRewards.sol";
 
 /// @title CheckerRewards
-/// @notice See ICheckerRewards. Leaves are OpenZeppelin standard-tree leaves of
-///         `(uint256 tokenId, uint256 amount)`: `keccak256(bytes.concat(keccak256(abi.encode(id, amount))))`.
+/// @notice See ICheckerRewards (caps, claim window, and the leaf every proof is checked against).
 contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyGuard {
     using SafeERC20 for IERC20;
     using BitMaps for BitMaps.BitMap;
 
     bytes32 public constant REWARD_ROLE = keccak256("REWARD_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice The shortest claim window a deployment may set.
+    uint64 public constant MIN_CLAIM_WINDOW = 1 days;
 
     IERC20 public immutable token;
     ICheckerNodeLicense public immutable license;
-    uint256 public immutable maxEpochRewards;
+    /// @notice The most that may be posted in one period, over every epoch posted in it.
+    uint256 public immutable maxRewardsPerPeriod;
+    /// @notice Periods are `periodLength` seconds long, counted from `periodStart` (deployment).
+    uint64 public immutable periodLength;
+    uint64 public immutable periodStart;
     uint64 public immutable claimDelay;
+    uint64 public immutable claimWindow;
 
     mapping(uint256 epoch => Epoch) public epochs;
-    mapping(uint256 epoch => uint256) public claimedInEpoch;
+    /// @inheritdoc ICheckerRewards
+    mapping(uint256 period => uint256) public postedInPeriod;
     mapping(uint256 epoch => BitMaps.BitMap) private _claimed;
-    /// @notice Sum of posted epoch totals, and of claims paid: `totalClaimed <= totalPosted` always.
+    /// @notice Sums over every epoch: totals posted (a replaced root's old total removed), claims
+    ///         paid, and remainders released by `closeEpoch`. `totalPosted - totalClaimed -
+    ///         totalReleased` is what is still reserved, and the tokens held always cover it.
     uint256 public totalPosted;
     uint256 public totalClaimed;
+    uint256 public totalReleased;
 
     constructor(
         IERC20 token_,
         ICheckerNodeLicense license_,
-        uint256 maxEpochRewards_,
+        uint256 maxRewardsPerPeriod_,
+        uint64 periodLength_,
         uint64 claimDelay_,
+        uint64 claimWindow_,
         address admin
     ) {
+        if (periodLength_ == 0) revert RewardsInvalidPeriodLength(periodLength_);
+        if (claimWindow_ < MIN_CLAIM_WINDOW) revert RewardsInvalidClaimWindow(claimWindow_, MIN_CLAIM_WINDOW);
         token = token_;
         license = license_;
-        maxEpochRewards = maxEpochRewards_;
+        maxRewardsPerPeriod = maxRewardsPerPeriod_;
+        periodLength = periodLength_;
+        periodStart = uint64(block.timestamp);
         claimDelay = claimDelay_;
+        claimWindow = claimWindow_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
     }
@@ -54,18 +71,34 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
     /// @inheritdoc ICheckerRewards
     function postEpoch(uint256 epoch, bytes32 root, uint256 total) external onlyRole(REWARD_ROLE) {
         if (root == bytes32(0)) revert RewardsInvalidRoot();
-        if (total > maxEpochRewards) revert RewardsEpochTotalTooHigh(total, maxEpochRewards);
-        Epoch storage e = epochs[epoch];
-        if (e.root != bytes32(0) && block.timestamp >= e.opensAt)
-            revert RewardsEpochAlreadyOpen(epoch, e.opensAt);
-        uint256 posted = totalPosted - e.total + total;
-        // every posted reward is backed by tokens held here
-        uint256 available = token.balanceOf(address(this)) + totalClaimed;
-        if (posted > available) revert RewardsUnderfunded(posted, available);
+        // a root being replaced is not open yet: nothing of it was claimed or released
+        Epoch memory old = epochs[epoch];
+        bool replacing = old.root != bytes32(0);
+        if (replacing && block.timestamp >= old.opensAt) revert RewardsEpochAlreadyOpen(epoch, old.opensAt);
+
+        uint256 period = currentPeriod();
+        uint256 inPeriod = postedInPeriod[period];
+        if (replacing && old.period == period) inPeriod -= old.total; // it was counted here
+        inPeriod += total;
+        if (inPeriod > maxRewardsPerPeriod)
+            revert RewardsPeriodCapExceeded(period, inPeriod, maxRewardsPerPeriod);
+        uint256 posted = totalPosted - old.total + total;
+        _requireFunded(posted);
+
+        if (replacing && old.period != period) postedInPeriod[old.period] -= old.total;
+        postedInPeriod[period] = inPeriod;
         totalPosted = posted;
         uint64 opensAt = uint64(block.timestamp) + claimDelay;
-        // total <= maxEpochRewards; SafeCast guards a cap configured above 2^128
-        epochs[epoch] = Epoch({root: root, total: SafeCast.toUint128(total), opensAt: opensAt});
+        epochs[epoch] = Epoch({
+            root: root,
+            // SafeCast guards a cap configured above 2^128
+            total: SafeCast.toUint128(total),
+            opensAt: opensAt,
+            expiresAt: opensAt + claimWindow,
+            claimed: 0,
+            period: SafeCast.toUint64(period),
+            closed: false
+        });
         emit EpochPosted(epoch, root, total, opensAt);
     }
 
@@ -73,22 +106,35 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
     function claim(Claim[] calldata claims) external whenNotPaused nonReentrant returns (uint256 paid) {
         for (uint256 i = 0; i < claims.length; ++i) {
             Claim calldata c = claims[i];
-            Epoch memory e = epochs[c.epoch];
-            if (e.root == bytes32(0) || block.timestamp < e.opensAt)
+            Epoch storage e = epochs[c.epoch];
+            bytes32 root = e.root;
+            if (root == bytes32(0) || block.timestamp < e.opensAt)
                 revert RewardsEpochNotOpen(c.epoch, e.opensAt);
+            // a closed epoch has expired too
+            if (block.timestamp >= e.expiresAt) revert RewardsEpochExpired(c.epoch, e.expiresAt);
             if (_claimed[c.epoch].get(c.tokenId)) revert RewardsAlreadyClaimed(c.epoch, c.tokenId);
-            bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(c.tokenId, c.amount))));
-            if (!MerkleProof.verifyCalldata(c.proof, e.root, leaf)) {
+            if (!MerkleProof.verifyCalldata(c.proof, root, _leaf(c.epoch, c.tokenId, c.amount))) {
                 revert RewardsInvalidProof(c.epoch, c.tokenId, c.amount);
             }
-            address holder = IERC721(address(license)).ownerOf(c.tokenId);
+            // The licence contract is fixed at deployment and `ownerOf` reverts only for an id that
+            // does not exist (ERC721A: burned or not yet minted). Nobody can claim such a licence, and
+            // a burn by someone else between signing and inclusion must not fail the whole batch:
+            // skip it, leave it unclaimed; `closeEpoch` releases it once the window ends.
+            address holder;
+            try IERC721(address(license)).ownerOf(c.tokenId) returns (address owner) {
+                holder = owner;
+            } catch {
+                emit RewardSkipped(c.epoch, c.tokenId);
+                continue;
+            }
             if (msg.sender != holder && msg.sender != license.operatorOf(c.tokenId)) {
                 revert RewardsNotHolderOrOperator(c.tokenId, msg.sender);
             }
-            _claimed[c.epoch].set(c.tokenId);
-            uint256 claimed = claimedInEpoch[c.epoch] + c.amount;
+            uint256 claimed = e.claimed + c.amount;
             if (claimed > e.total) revert RewardsEpochOverclaimed(c.epoch);
-            claimedInEpoch[c.epoch] = claimed;
+            _claimed[c.epoch].set(c.tokenId);
+            // claimed <= total, which fits in uint128
+            e.claimed = uint128(claimed);
             totalClaimed += c.amount;
             paid += c.amount;
             emit RewardClaimed(c.epoch, c.tokenId, holder, c.amount);
@@ -97,8 +143,26 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
     }
 
     /// @inheritdoc ICheckerRewards
+    function closeEpoch(uint256 epoch) external whenNotPaused returns (uint256 released) {
+        Epoch storage e = epochs[epoch];
+        if (e.root == bytes32(0)) revert RewardsEpochNotPosted(epoch);
+        if (e.closed) revert RewardsEpochClosed(epoch);
+        if (block.timestamp < e.expiresAt) revert RewardsEpochNotExpired(epoch, e.expiresAt);
+        // claimed <= total (checked on every claim)
+        released = e.total - e.claimed;
+        e.closed = true;
+        totalReleased += released;
+        emit EpochClosed(epoch, released);
+    }
+
+    /// @inheritdoc ICheckerRewards
     function isClaimed(uint256 epoch, uint256 tokenId) external view returns (bool) {
         return _claimed[epoch].get(tokenId);
+    }
+
+    /// @inheritdoc ICheckerRewards
+    function currentPeriod() public view returns (uint256) {
+        return (block.timestamp - periodStart) / periodLength;
     }
 
     function pause() external onlyRole(PAUSER_ROLE) {
@@ -107,5 +171,23 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
 
     function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
         _unpause();
+    }
+
+    /// @dev Every reward still reserved once `posted` is the new sum of posted totals is backed by
+    ///      tokens held here. Claimed + released never exceed the totals posted before, minus a root
+    ///      being replaced (which is unclaimed), so the subtraction cannot underflow.
+    function _requireFunded(uint256 posted) private view {
+        uint256 reserved = posted - totalClaimed - totalReleased;
+        uint256 available = token.balanceOf(address(this));
+        if (reserved > available) revert RewardsUnderfunded(reserved, available);
+    }
+
+    /// @dev The leaf documented in ICheckerRewards: an OpenZeppelin standard-tree leaf of
+    ///      `(chainId, this contract, epoch, licenceId, amount)`.
+    function _leaf(uint256 epoch, uint256 tokenId, uint256 amount) private view returns (bytes32) {
+        return
+            keccak256(
+                bytes.concat(keccak256(abi.encode(block.chainid, address(this), epoch, tokenId, amount)))
+            );
     }
 }

@@ -1,6 +1,6 @@
 // Licence buyers', operators' and the reward poster's commands on Arbitrum (Hardhat tasks, see
 // hardhat.config.ts). All validate their inputs with zod and take --network and --dry-run.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 
 import { formatEther, parseEther } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -16,7 +16,7 @@ import {
   resolveStablecoin,
 } from "../../src/evm/arbitrum.js";
 import { loadEscrowConfig } from "../../src/evm/escrow.js";
-import { buildEpoch, readReports, type EpochFile } from "../../src/evm/rewards.js";
+import { buildEpoch, checkEpochTarget, readEpochFile, readReports } from "../../src/evm/rewards.js";
 import {
   CheckerNodeLicense__factory,
   CheckerNodeSale__factory,
@@ -29,6 +29,7 @@ import { formatAmount, parseAmount } from "../../src/units.js";
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const Record = z.object({
   network: z.string(),
+  chainId: z.number().int().positive(),
   addresses: z.object({
     license: address,
     sale: address,
@@ -40,8 +41,7 @@ const Record = z.object({
   allowlist: z.array(z.object({ account: address, allowance: z.number() })),
 });
 
-async function context(hre: HardhatRuntimeEnvironment, account: string) {
-  const { ethers, networkName } = await hre.network.getOrCreate();
+function readRecord(networkName: string) {
   let raw: unknown;
   try {
     raw = readDeployment(`arbitrum-${networkName}`);
@@ -50,7 +50,12 @@ async function context(hre: HardhatRuntimeEnvironment, account: string) {
       `no deployments/arbitrum-${networkName}.json: run 'npx hardhat deploy:arbitrum --network ${networkName}'`,
     );
   }
-  const record = Record.parse(raw);
+  return Record.parse(raw);
+}
+
+async function context(hre: HardhatRuntimeEnvironment, account: string) {
+  const { ethers, networkName } = await hre.network.getOrCreate();
+  const record = readRecord(networkName);
   const index = z.coerce.number().int().min(0).parse(account);
   const signer = (await ethers.getSigners())[index];
   if (!signer) throw new Error(`--account ${index}: no such account`);
@@ -179,7 +184,12 @@ export async function delegateTask(
   console.log("done");
 }
 
-export async function buildEpochTask(args: { epoch: string; budget: string; reports: string; out: string }) {
+/** Builds the epoch file for the rewards contract of `--network`'s deployment record (its chain id
+ *  and address are part of every leaf); reads the record only, sends nothing. */
+export async function buildEpochTask(
+  args: { epoch: string; budget: string; reports: string; out: string },
+  hre: HardhatRuntimeEnvironment,
+) {
   const epoch = z.coerce.bigint().nonnegative().parse(args.epoch);
   const budget = parseEther(
     z
@@ -187,54 +197,71 @@ export async function buildEpochTask(args: { epoch: string; budget: string; repo
       .regex(/^\d+(\.\d+)?$/)
       .parse(args.budget),
   );
-  const file = buildEpoch(epoch, budget, readReports(args.reports));
+  const networkName = hre.globalOptions.network;
+  if (networkName === undefined)
+    throw new Error(
+      "rewards:build-epoch needs --network <the Arbitrum network>: every leaf commits to its chain id and rewards contract, read from deployments/arbitrum-<network>.json",
+    );
+  const record = readRecord(networkName);
+  const domain = { chainId: BigInt(record.chainId), rewards: record.addresses.rewards, epoch };
+  const file = buildEpoch(domain, budget, readReports(args.reports));
   writeFileSync(args.out, JSON.stringify(file, null, 2) + "\n");
   console.log(
-    `epoch ${epoch}: ${file.claims.length} licences, total ${formatEther(BigInt(file.total))}, root ${file.root} -> ${args.out}`,
+    `epoch ${epoch} for rewards ${file.rewards} on chain ${file.chainId} (${networkName}): ${file.claims.length} licences, total ${formatEther(BigInt(file.total))}, root ${file.root} -> ${args.out}`,
   );
 }
 
-function readEpochFile(path: string): EpochFile {
-  return z
-    .object({
-      epoch: z.string(),
-      root: z.string().regex(/^0x[0-9a-f]{64}$/),
-      total: z.string(),
-      claims: z.array(z.object({ tokenId: z.string(), amount: z.string(), proof: z.array(z.string()) })),
-    })
-    .parse(JSON.parse(readFileSync(path, "utf8")));
+/** The rewards context of a task that acts on an epoch file: refuses a file built for another
+ *  chain or contract than this network's. */
+async function epochContext(hre: HardhatRuntimeEnvironment, account: string, epochFile: string) {
+  const e = readEpochFile(epochFile);
+  const ctx = await context(hre, account);
+  const { chainId } = await ctx.ethers.provider.getNetwork();
+  checkEpochTarget(e, { chainId, rewards: ctx.record.addresses.rewards });
+  return { e, ctx };
 }
 
 export async function postTask(
   args: { epochFile: string; account: string; dryRun: boolean },
   hre: HardhatRuntimeEnvironment,
 ) {
-  const e = readEpochFile(args.epochFile);
-  const ctx = await context(hre, args.account);
-  console.log(`post epoch ${e.epoch}: root ${e.root}, total ${formatEther(BigInt(e.total))}`);
+  const { e, ctx } = await epochContext(hre, args.account, args.epochFile);
+  const period = await ctx.rewards.currentPeriod();
+  const [posted, cap] = await Promise.all([
+    ctx.rewards.postedInPeriod(period),
+    ctx.rewards.maxRewardsPerPeriod(),
+  ]);
+  console.log(
+    `post epoch ${e.epoch}: root ${e.root}, total ${formatEther(BigInt(e.total))} (period ${period}: ${formatEther(posted)} of ${formatEther(cap)} posted)`,
+  );
   if (args.dryRun) return console.log("dry run: not posted");
   await (await ctx.rewards.postEpoch(BigInt(e.epoch), e.root, BigInt(e.total))).wait();
-  const [, , opensAt] = await ctx.rewards.epochs(BigInt(e.epoch));
-  console.log(`posted; claims open at ${new Date(Number(opensAt) * 1000).toISOString()}`);
+  const [, , opensAt, expiresAt] = await ctx.rewards.epochs(BigInt(e.epoch));
+  const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString();
+  console.log(`posted; claims open at ${iso(opensAt)} and close at ${iso(expiresAt)}`);
 }
 
 export async function claimTask(
   args: { epochFile: string; account: string; dryRun: boolean },
   hre: HardhatRuntimeEnvironment,
 ) {
-  const e = readEpochFile(args.epochFile);
-  const ctx = await context(hre, args.account);
+  const { e, ctx } = await epochContext(hre, args.account, args.epochFile);
+  const epoch = BigInt(e.epoch);
+  const [, , , expiresAt] = await ctx.rewards.epochs(epoch);
+  const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
+  if (expiresAt !== 0n && now >= expiresAt)
+    throw new Error(`epoch ${e.epoch} expired at ${new Date(Number(expiresAt) * 1000).toISOString()}`);
   const me = ctx.signer.address;
   const mine = [];
   for (const c of e.claims) {
     const id = BigInt(c.tokenId);
     const [owner, operator, claimed] = await Promise.all([
-      ctx.license.ownerOf(id),
+      ctx.license.ownerOf(id).catch(() => undefined), // burned: nobody's
       ctx.license.operatorOf(id),
-      ctx.rewards.isClaimed(BigInt(e.epoch), id),
+      ctx.rewards.isClaimed(epoch, id),
     ]);
-    if (!claimed && (owner === me || operator === me))
-      mine.push({ epoch: BigInt(e.epoch), tokenId: id, amount: BigInt(c.amount), proof: c.proof });
+    if (owner && !claimed && (owner === me || operator === me))
+      mine.push({ epoch, tokenId: id, amount: BigInt(c.amount), proof: c.proof });
   }
   if (mine.length === 0) throw new Error(`nothing to claim for ${me} in epoch ${e.epoch}`);
   const sum = mine.reduce((s, c) => s + c.amount, 0n);
@@ -242,6 +269,25 @@ export async function claimTask(
   if (args.dryRun) return console.log("dry run: not claimed");
   const receipt = await (await ctx.rewards.claim(mine)).wait();
   console.log(`claimed in ${receipt!.hash}`);
+}
+
+/** Anyone: closes an epoch whose claim window has ended; its unclaimed remainder returns to the pool. */
+export async function closeEpochTask(
+  args: { epoch: string; account: string; dryRun: boolean },
+  hre: HardhatRuntimeEnvironment,
+) {
+  const epoch = z.coerce.bigint().nonnegative().parse(args.epoch);
+  const ctx = await context(hre, args.account);
+  const [root, total, , expiresAt, claimed, , closed] = await ctx.rewards.epochs(epoch);
+  if (root === ctx.ethers.ZeroHash) throw new Error(`epoch ${epoch} was never posted`);
+  if (closed) throw new Error(`epoch ${epoch} is already closed`);
+  const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
+  if (now < expiresAt)
+    throw new Error(`epoch ${epoch} can be closed from ${new Date(Number(expiresAt) * 1000).toISOString()}`);
+  console.log(`close epoch ${epoch}: releases ${formatEther(total - claimed)} unclaimed tokens to the pool`);
+  if (args.dryRun) return console.log("dry run: not sent");
+  await (await ctx.rewards.closeEpoch(epoch)).wait();
+  console.log("closed");
 }
 
 /** Binds a referral code to the account `--account`. Codes are assigned by the referral manager

@@ -47,8 +47,12 @@ export const LicenseConfigSchema = z
       allowlist: z.array(z.object({ account: addressRef, allowance: z.number().int().positive() })),
     }),
     rewards: z.object({
-      maxEpochRewards: z.string().regex(/^\d+$/),
+      /** whole tokens that may be posted per period, over all epochs posted in it */
+      maxRewardsPerPeriod: z.string().regex(/^\d+$/),
+      periodSeconds: z.number().int().positive(),
       claimDelaySeconds: z.number().int().min(0),
+      /** how long an epoch may be claimed once open; then anyone may close it (CheckerRewards.MIN_CLAIM_WINDOW: 1 day) */
+      claimWindowSeconds: z.number().int().min(86_400),
       rewardPoster: addressRef,
     }),
     bridge: z.object({ l2Gateway: addressRef, l1Token: addressRef }),
@@ -124,15 +128,8 @@ export function allowlistProof(tree: ReturnType<typeof allowlistTree>, account: 
   return undefined;
 }
 
-/** A reward epoch's tree: leaves `(uint256 licenceId, uint256 amount)`. */
-export function rewardsTree(rewards: { tokenId: bigint; amount: bigint }[]) {
-  const ids = new Set(rewards.map((r) => r.tokenId));
-  if (ids.size !== rewards.length) throw new Error("a licence appears twice in the epoch's rewards");
-  return StandardMerkleTree.of(
-    rewards.map((r) => [r.tokenId, r.amount]),
-    ["uint256", "uint256"],
-  );
-}
+/** A reward epoch's tree: see src/evm/rewards.ts (the leaf is defined there, once). */
+export { rewardsTree } from "./rewards.js";
 
 // ------------------------------------------------------------------ deployment
 
@@ -285,8 +282,10 @@ export async function deployArbitrum(
     [
       await token.getAddress(),
       await license.getAddress(),
-      parseEther(config.rewards.maxEpochRewards),
+      parseEther(config.rewards.maxRewardsPerPeriod),
+      config.rewards.periodSeconds,
       config.rewards.claimDelaySeconds,
+      config.rewards.claimWindowSeconds,
       admin,
     ],
     deployer,

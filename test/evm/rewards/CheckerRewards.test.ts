@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { parseEther } from "ethers";
 import { network } from "hardhat";
 
-import { rewardsTree } from "../../../src/evm/arbitrum.js";
+import { rewardsTree, type EpochDomain } from "../../../src/evm/rewards.js";
 import { buyLicences, deployArbitrumFromConfig } from "../fixtures.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -25,18 +25,30 @@ async function posted() {
   await buyLicences(d, other, 1n);
   // the emission sink's tokens arrive over the bridge
   await d.token.connect(gateway).bridgeMint(await d.rewards.getAddress(), R("1000"));
-  const epoch1 = rewardsTree([
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const rewardsAddress = await d.rewards.getAddress();
+  /** The domain every leaf of `epoch` commits to, on this chain and this contract. */
+  const at = (epoch: bigint): EpochDomain => ({ chainId, rewards: rewardsAddress, epoch });
+  const epoch1 = rewardsTree(at(1n), [
     { tokenId: 1n, amount: R("10") },
     { tokenId: 2n, amount: R("20") },
     { tokenId: 3n, amount: R("5") },
   ]);
   await d.rewards.connect(poster).postEpoch(1n, epoch1.root, R("35"));
-  return { ...d, holder, other, operator, poster, epoch1 };
+  const cap = parseEther(d.config.rewards.maxRewardsPerPeriod);
+  return { ...d, holder, other, operator, poster, gateway, chainId, at, epoch1, cap };
 }
 
-function claimOf(tree: ReturnType<typeof rewardsTree>, epoch: bigint, tokenId: bigint) {
-  for (const [i, [id, amount]] of tree.entries()) {
-    if (id === tokenId) return { epoch, tokenId, amount: amount as bigint, proof: tree.getProof(i) };
+/** The claim of `tokenId` in `tree`, under `epoch` (by default the epoch the tree was built for). */
+function claimOf(tree: ReturnType<typeof rewardsTree>, tokenId: bigint, epoch?: bigint) {
+  for (const [i, [, , treeEpoch, id, amount]] of tree.entries()) {
+    if (id === tokenId)
+      return {
+        epoch: epoch ?? (treeEpoch as bigint),
+        tokenId,
+        amount: amount as bigint,
+        proof: tree.getProof(i),
+      };
   }
   throw new Error(`licence ${tokenId} not in tree`);
 }
@@ -45,7 +57,7 @@ describe("CheckerRewards", () => {
   it("error: claims before the epoch opens", async () => {
     const d = await loadFixture(posted);
     const [, , opensAt] = await d.rewards.epochs(1n);
-    await expect(d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n, 1n)]))
+    await expect(d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n)]))
       .to.be.revertedWithCustomError(d.rewards, "RewardsEpochNotOpen")
       .withArgs(1n, opensAt);
   });
@@ -54,7 +66,7 @@ describe("CheckerRewards", () => {
     const d = await loadFixture(posted);
     await d.license.connect(d.holder).setOperator([1n, 2n], d.operator.address);
     await time.increase(d.config.rewards.claimDelaySeconds);
-    await expect(d.rewards.connect(d.operator).claim([claimOf(d.epoch1, 1n, 1n), claimOf(d.epoch1, 1n, 2n)]))
+    await expect(d.rewards.connect(d.operator).claim([claimOf(d.epoch1, 1n), claimOf(d.epoch1, 2n)]))
       .to.emit(d.rewards, "RewardClaimed")
       .withArgs(1n, 1n, d.holder.address, R("10"));
     expect(await d.token.balanceOf(d.holder.address)).to.equal(R("30"));
@@ -64,18 +76,18 @@ describe("CheckerRewards", () => {
 
   it("claims several epochs in one call", async () => {
     const d = await loadFixture(posted);
-    const epoch2 = rewardsTree([{ tokenId: 1n, amount: R("7") }]);
+    const epoch2 = rewardsTree(d.at(2n), [{ tokenId: 1n, amount: R("7") }]);
     await d.rewards.connect(d.poster).postEpoch(2n, epoch2.root, R("7"));
     await time.increase(d.config.rewards.claimDelaySeconds);
-    await d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n, 1n), claimOf(epoch2, 2n, 1n)]);
+    await d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n), claimOf(epoch2, 1n)]);
     expect(await d.token.balanceOf(d.holder.address)).to.equal(R("17"));
   });
 
   it("error: double claim", async () => {
     const d = await loadFixture(posted);
     await time.increase(d.config.rewards.claimDelaySeconds);
-    await d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n, 1n)]);
-    await expect(d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n, 1n)]))
+    await d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n)]);
+    await expect(d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n)]))
       .to.be.revertedWithCustomError(d.rewards, "RewardsAlreadyClaimed")
       .withArgs(1n, 1n);
   });
@@ -83,10 +95,10 @@ describe("CheckerRewards", () => {
   it("error: someone else's licence, a wrong amount", async () => {
     const d = await loadFixture(posted);
     await time.increase(d.config.rewards.claimDelaySeconds);
-    await expect(d.rewards.connect(d.other).claim([claimOf(d.epoch1, 1n, 1n)]))
+    await expect(d.rewards.connect(d.other).claim([claimOf(d.epoch1, 1n)]))
       .to.be.revertedWithCustomError(d.rewards, "RewardsNotHolderOrOperator")
       .withArgs(1n, d.other.address);
-    const forged = { ...claimOf(d.epoch1, 1n, 3n), amount: R("500") };
+    const forged = { ...claimOf(d.epoch1, 3n), amount: R("500") };
     await expect(d.rewards.connect(d.other).claim([forged]))
       .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidProof")
       .withArgs(1n, 3n, R("500"));
@@ -94,7 +106,7 @@ describe("CheckerRewards", () => {
 
   it("replaces a root before it opens, never after", async () => {
     const d = await loadFixture(posted);
-    const fixed = rewardsTree([{ tokenId: 1n, amount: R("11") }]);
+    const fixed = rewardsTree(d.at(1n), [{ tokenId: 1n, amount: R("11") }]);
     await d.rewards.connect(d.poster).postEpoch(1n, fixed.root, R("11"));
     expect(await d.rewards.totalPosted()).to.equal(R("11"));
     await time.increase(d.config.rewards.claimDelaySeconds);
@@ -102,16 +114,12 @@ describe("CheckerRewards", () => {
     await expect(d.rewards.connect(d.poster).postEpoch(1n, d.epoch1.root, R("35")))
       .to.be.revertedWithCustomError(d.rewards, "RewardsEpochAlreadyOpen")
       .withArgs(1n, opensAt);
-    await d.rewards.connect(d.holder).claim([claimOf(fixed, 1n, 1n)]);
+    await d.rewards.connect(d.holder).claim([claimOf(fixed, 1n)]);
     expect(await d.token.balanceOf(d.holder.address)).to.equal(R("11"));
   });
 
-  it("error: above the per-epoch cap, unfunded, by a non-poster", async () => {
+  it("error: unfunded, by a non-poster", async () => {
     const d = await loadFixture(posted);
-    const max = parseEther(d.config.rewards.maxEpochRewards);
-    await expect(d.rewards.connect(d.poster).postEpoch(2n, d.epoch1.root, max + 1n))
-      .to.be.revertedWithCustomError(d.rewards, "RewardsEpochTotalTooHigh")
-      .withArgs(max + 1n, max);
     await expect(d.rewards.connect(d.poster).postEpoch(2n, d.epoch1.root, R("966")))
       .to.be.revertedWithCustomError(d.rewards, "RewardsUnderfunded")
       .withArgs(R("1001"), R("1000"));
@@ -125,8 +133,201 @@ describe("CheckerRewards", () => {
     const d = await loadFixture(posted);
     await time.increase(d.config.rewards.claimDelaySeconds);
     await d.rewards.pause();
-    await expect(
-      d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n, 1n)]),
-    ).to.be.revertedWithCustomError(d.rewards, "EnforcedPause");
+    await expect(d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n)])).to.be.revertedWithCustomError(
+      d.rewards,
+      "EnforcedPause",
+    );
+  });
+
+  it("error: deployed with a zero period or a claim window under a day", async () => {
+    const d = await loadFixture(posted);
+    const r = d.config.rewards;
+    const args = (period: number, window: number) => [
+      d.addresses.token,
+      d.addresses.license,
+      d.cap,
+      period,
+      r.claimDelaySeconds,
+      window,
+      d.signers[0].address,
+    ];
+    await expect(ethers.deployContract("CheckerRewards", args(0, r.claimWindowSeconds)))
+      .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidPeriodLength")
+      .withArgs(0n);
+    await expect(ethers.deployContract("CheckerRewards", args(r.periodSeconds, 86_399)))
+      .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidClaimWindow")
+      .withArgs(86_399n, 86_400n);
+  });
+
+  describe("finding 10-L: the rewards cap is per period, not per epoch", () => {
+    it("finding 10-L: posting many epochs within one period beyond the period cap reverts", async () => {
+      const d = await loadFixture(posted);
+      await d.token.connect(d.gateway).bridgeMint(await d.rewards.getAddress(), 3n * d.cap);
+      const period = await d.rewards.currentPeriod();
+      // epoch 1 holds 35; many small epochs fill the rest of the period's cap exactly
+      const slice = (d.cap - R("35")) / 4n;
+      for (let epoch = 2n; epoch <= 5n; epoch++) {
+        await d.rewards.connect(d.poster).postEpoch(epoch, d.epoch1.root, slice);
+      }
+      const used = R("35") + 4n * slice;
+      expect(await d.rewards.postedInPeriod(period)).to.equal(used);
+      // one more epoch in the same period, however small, is refused although the pool could pay it
+      await expect(d.rewards.connect(d.poster).postEpoch(6n, d.epoch1.root, d.cap - used + 1n))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsPeriodCapExceeded")
+        .withArgs(period, d.cap + 1n, d.cap);
+      // the next period has its own cap
+      await time.increase(await d.rewards.periodLength());
+      await d.rewards.connect(d.poster).postEpoch(6n, d.epoch1.root, d.cap);
+      expect(await d.rewards.postedInPeriod(period + 1n)).to.equal(d.cap);
+    });
+
+    it("finding 10-L: a replaced root frees its old total in the period cap", async () => {
+      const d = await loadFixture(posted);
+      await d.token.connect(d.gateway).bridgeMint(await d.rewards.getAddress(), d.cap);
+      const period = await d.rewards.currentPeriod();
+      await d.rewards.connect(d.poster).postEpoch(2n, d.epoch1.root, d.cap - R("35"));
+      await expect(d.rewards.connect(d.poster).postEpoch(3n, d.epoch1.root, R("1")))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsPeriodCapExceeded")
+        .withArgs(period, d.cap + R("1"), d.cap);
+      // epoch 2 replaced (before it opens) by a smaller root: its old total no longer counts
+      await d.rewards.connect(d.poster).postEpoch(2n, d.epoch1.root, R("100"));
+      expect(await d.rewards.postedInPeriod(period)).to.equal(R("135"));
+      await d.rewards.connect(d.poster).postEpoch(3n, d.epoch1.root, d.cap - R("135"));
+      expect(await d.rewards.postedInPeriod(period)).to.equal(d.cap);
+    });
+
+    it("a root replaced in the next period moves its total to that period", async () => {
+      const d = await loadFixture(posted);
+      const period = await d.rewards.currentPeriod();
+      const length = await d.rewards.periodLength();
+      const nextStart = (await d.rewards.periodStart()) + (period + 1n) * length;
+      await time.setNextBlockTimestamp(nextStart - 1n);
+      await d.rewards.connect(d.poster).postEpoch(2n, d.epoch1.root, R("100"));
+      expect(await d.rewards.postedInPeriod(period)).to.equal(R("135"));
+      await time.setNextBlockTimestamp(nextStart); // still before epoch 2 opens
+      await d.rewards.connect(d.poster).postEpoch(2n, d.epoch1.root, R("60"));
+      expect(await d.rewards.postedInPeriod(period)).to.equal(R("35"));
+      expect(await d.rewards.postedInPeriod(period + 1n)).to.equal(R("60"));
+      expect((await d.rewards.epochs(2n))[5]).to.equal(period + 1n);
+    });
+  });
+
+  describe("finding 18-L (replay): leaves commit to chain, contract and epoch", () => {
+    it("finding 18-L (replay): a proof of epoch N is rejected under epoch N+1", async () => {
+      const d = await loadFixture(posted);
+      // last epoch's file posted again under a new number
+      await d.rewards.connect(d.poster).postEpoch(2n, d.epoch1.root, R("35"));
+      await time.increase(d.config.rewards.claimDelaySeconds);
+      await d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n)]);
+      const replayed = claimOf(d.epoch1, 1n, 2n);
+      await expect(d.rewards.connect(d.holder).claim([replayed]))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidProof")
+        .withArgs(2n, 1n, R("10"));
+      expect(await d.token.balanceOf(d.holder.address)).to.equal(R("10"));
+    });
+
+    it("finding 18-L (replay): a proof for another contract or another chain is rejected", async () => {
+      const d = await loadFixture(posted);
+      const r = d.config.rewards;
+      const twin = await ethers.deployContract("CheckerRewards", [
+        await d.token.getAddress(),
+        await d.license.getAddress(),
+        d.cap,
+        r.periodSeconds,
+        r.claimDelaySeconds,
+        r.claimWindowSeconds,
+        d.signers[0].address,
+      ]);
+      await twin.grantRole(await twin.REWARD_ROLE(), d.poster.address);
+      await d.token.connect(d.gateway).bridgeMint(await twin.getAddress(), R("1000"));
+      // epoch 1's file, built for the first contract, posted on its twin
+      await twin.connect(d.poster).postEpoch(1n, d.epoch1.root, R("35"));
+      // a file built for another chain, posted on the first contract
+      const otherChain = rewardsTree({ ...d.at(2n), chainId: d.chainId + 1n }, [
+        { tokenId: 1n, amount: R("10") },
+      ]);
+      await d.rewards.connect(d.poster).postEpoch(2n, otherChain.root, R("10"));
+      await time.increase(r.claimDelaySeconds);
+      await expect(twin.connect(d.holder).claim([claimOf(d.epoch1, 1n)]))
+        .to.be.revertedWithCustomError(twin, "RewardsInvalidProof")
+        .withArgs(1n, 1n, R("10"));
+      await expect(d.rewards.connect(d.holder).claim([claimOf(otherChain, 1n)]))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidProof")
+        .withArgs(2n, 1n, R("10"));
+    });
+  });
+
+  describe("finding 18-L (locked rewards): burned licences and unclaimed rewards", () => {
+    it("finding 18-L (locked rewards): a burned licence is skipped, the rest of the batch is paid", async () => {
+      const d = await loadFixture(posted);
+      await time.increase(d.config.rewards.claimDelaySeconds);
+      await d.license.connect(d.holder).burn(2n);
+      await expect(d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 2n), claimOf(d.epoch1, 1n)]))
+        .to.emit(d.rewards, "RewardSkipped")
+        .withArgs(1n, 2n)
+        .and.to.emit(d.rewards, "RewardClaimed")
+        .withArgs(1n, 1n, d.holder.address, R("10"));
+      expect(await d.token.balanceOf(d.holder.address)).to.equal(R("10"));
+      expect(await d.rewards.isClaimed(1n, 2n)).to.equal(false);
+      expect(await d.rewards.totalClaimed()).to.equal(R("10"));
+    });
+
+    it("finding 18-L (locked rewards): claims after the claim window fail with a named error", async () => {
+      const d = await loadFixture(posted);
+      const [, , opensAt, expiresAt] = await d.rewards.epochs(1n);
+      expect(expiresAt).to.equal(opensAt + BigInt(d.config.rewards.claimWindowSeconds));
+      await time.setNextBlockTimestamp(expiresAt - 1n);
+      await d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n)]); // the window's last second
+      await expect(d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 2n)]))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsEpochExpired")
+        .withArgs(1n, expiresAt);
+    });
+
+    it("finding 18-L (locked rewards): closeEpoch releases the unclaimed remainder to be posted again", async () => {
+      const d = await loadFixture(posted);
+      await time.increase(d.config.rewards.claimDelaySeconds);
+      await d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n)]);
+      await d.license.connect(d.holder).burn(2n); // its 20 could never be claimed
+      // 990 held, 25 still reserved for epoch 1
+      await expect(d.rewards.connect(d.poster).postEpoch(2n, d.epoch1.root, R("990")))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsUnderfunded")
+        .withArgs(R("1015"), R("990"));
+      const [, , , expiresAt] = await d.rewards.epochs(1n);
+      await time.increaseTo(expiresAt);
+      // anyone may close an expired epoch: the remainder goes back to the pool, not to the caller
+      await expect(d.rewards.connect(d.other).closeEpoch(1n))
+        .to.emit(d.rewards, "EpochClosed")
+        .withArgs(1n, R("25"));
+      expect(await d.rewards.totalReleased()).to.equal(R("25"));
+      expect(await d.token.balanceOf(d.other.address)).to.equal(0n);
+      await d.rewards.connect(d.poster).postEpoch(2n, d.epoch1.root, R("990"));
+      expect(await d.token.balanceOf(await d.rewards.getAddress())).to.equal(
+        (await d.rewards.totalPosted()) -
+          (await d.rewards.totalClaimed()) -
+          (await d.rewards.totalReleased()),
+      );
+    });
+
+    it("error: closeEpoch before expiry, twice, while paused, or of an epoch never posted", async () => {
+      const d = await loadFixture(posted);
+      const [, , , expiresAt] = await d.rewards.epochs(1n);
+      await expect(d.rewards.closeEpoch(1n))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsEpochNotExpired")
+        .withArgs(1n, expiresAt);
+      await expect(d.rewards.closeEpoch(9n))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsEpochNotPosted")
+        .withArgs(9n);
+      await time.increaseTo(expiresAt);
+      await d.rewards.pause();
+      await expect(d.rewards.closeEpoch(1n)).to.be.revertedWithCustomError(d.rewards, "EnforcedPause");
+      await d.rewards.unpause();
+      await d.rewards.closeEpoch(1n);
+      await expect(d.rewards.closeEpoch(1n))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsEpochClosed")
+        .withArgs(1n);
+      await expect(d.rewards.connect(d.poster).postEpoch(1n, d.epoch1.root, R("35")))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsEpochAlreadyOpen")
+        .withArgs(1n, (await d.rewards.epochs(1n))[2]);
+    });
   });
 });

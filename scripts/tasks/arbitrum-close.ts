@@ -1,0 +1,1 @@
+export { closeEpochTask as default } from "./arbitrum.js";
