@@ -22,10 +22,14 @@ import {
   MAX_BPS,
   MAX_FEE_BPS,
   PROGRAM_ID,
+  TIME_BOUNDS,
 } from "../../src/solana/market.js";
 import { SolanaPubkey } from "../../src/solana/validation.js";
 
 const pubkey = SolanaPubkey;
+/** Seconds within the program's bounds for `name` (`TIME_BOUNDS`, read from the IDL). */
+const seconds = (name: keyof typeof TIME_BOUNDS, fallback: number) =>
+  z.number().int().min(TIME_BOUNDS[name][0]).max(TIME_BOUNDS[name][1]).default(fallback);
 
 const Config = z
   .object({
@@ -39,6 +43,12 @@ const Config = z
     stableDecimals: z.number().int().min(0).max(18).default(6),
     tokenDecimals: z.number().int().min(0).max(18).default(9),
     ignitionFunding: z.string().regex(/^\d+$/).default("0"),
+    /** a token price older than this is refused (seconds) */
+    maxPriceStaleness: seconds("maxPriceStaleness", 3_600),
+    /** time a supplier has to start a rental, paused time not counted (seconds) */
+    startTimeout: seconds("startTimeout", 3_600),
+    /** time after a rental's end to dispute it; the authority has one more to rule (seconds) */
+    disputeWindow: seconds("disputeWindow", 86_400),
     /** stablecoin base units per whole token; the deployer is the price authority at first */
     initialTokenPrice: z.string().regex(/^\d+$/).optional(),
   })
@@ -75,6 +85,9 @@ async function main() {
     market: marketAddress(deployer.publicKey).toBase58(),
     feeBps: config.feeBps,
     tokenDiscountBps: config.tokenDiscountBps,
+    maxPriceStaleness: config.maxPriceStaleness,
+    startTimeout: config.startTimeout,
+    disputeWindow: config.disputeWindow,
   };
   if (opts.dryRun) {
     console.log(JSON.stringify({ dryRun: true, ...plan }, null, 2));
@@ -103,6 +116,9 @@ async function main() {
     treasury,
     feeBps: config.feeBps,
     tokenDiscountBps: config.tokenDiscountBps,
+    maxPriceStaleness: config.maxPriceStaleness,
+    startTimeout: config.startTimeout,
+    disputeWindow: config.disputeWindow,
   });
   const { vault } = await initIgnitionVault(anchorProgram, market);
   await initEscrowVaults(anchorProgram, market);

@@ -9,7 +9,7 @@ import {
 import { PublicKey } from "@solana/web3.js";
 
 import type { ComputeMarket } from "./idl/compute_market.js";
-import { idlSeed, MAX_BPS, PROGRAM_ID } from "./market.js";
+import { idlSeed, MAX_BPS, MAX_PRICE_CHANGE_BPS, PROGRAM_ID } from "./market.js";
 
 export const SUPPLIER_SEED = idlSeed("SUPPLIER_SEED");
 export const RENTAL_SEED = idlSeed("RENTAL_SEED");
@@ -49,9 +49,13 @@ export interface Quote {
   total: bigint;
 }
 
+/** Why paying in the token is impossible: no fresh price, or a price below the supplier's floor. */
+export type TokenUnavailable = "stale-price" | "below-supplier-floor";
+
 /**
  * What `hours` of `supplier` cost in each mint, with the program's rounding (fee up, discount
- * down, token conversion up). `token` is undefined when the token price is unset or stale.
+ * down, token conversion up). `token` is undefined when the token price is unset or stale, or
+ * below the supplier's `minTokenPrice`; `tokenUnavailable` then says which.
  */
 export async function quoteRental(
   program: Program<ComputeMarket>,
@@ -73,9 +77,15 @@ export async function quoteRental(
     total: priceStable + feeStable,
   };
   const tokenPrice = BigInt(m.tokenPrice.toString());
+  const minTokenPrice = BigInt(s.minTokenPrice.toString());
   const fresh = tokenPrice > 0n && now - Number(m.tokenPriceUpdatedAt) <= Number(m.maxPriceStaleness);
+  const tokenUnavailable: TokenUnavailable | undefined = !fresh
+    ? "stale-price"
+    : tokenPrice < minTokenPrice
+      ? "below-supplier-floor"
+      : undefined;
   let token: Quote | undefined;
-  if (fresh) {
+  if (!tokenUnavailable) {
     const { decimals } = await getMint(program.provider.connection, m.tokenMint);
     const scale = 10n ** BigInt(decimals);
     const waived = (feeStable * BigInt(m.tokenDiscountBps)) / BigInt(MAX_BPS);
@@ -83,7 +93,39 @@ export async function quoteRental(
     const fee = ceilDiv((feeStable - waived) * scale, tokenPrice);
     token = { mint: m.tokenMint, price, fee, total: price + fee };
   }
-  return { stable, token, tokenPrice, supplierOwner: s.owner, hourlyPrice: BigInt(s.hourlyPrice.toString()) };
+  return {
+    stable,
+    token,
+    tokenUnavailable,
+    tokenPrice,
+    minTokenPrice,
+    supplierOwner: s.owner,
+    hourlyPrice: BigInt(s.hourlyPrice.toString()),
+  };
+}
+
+/**
+ * The last moment (unix seconds) the supplier may start a rental, as the program computes it:
+ * `startTimeout` after creation plus the time the market has been paused since. After it,
+ * anyone may `reclaimExpired`.
+ */
+export function startDeadline(
+  market: { startTimeout: BN; paused: boolean; pausedAt: BN; pausedSeconds: BN },
+  rental: { createdAt: BN; pausedSecondsAtCreation: BN },
+  now: number,
+): number {
+  const pausedNow = market.paused ? Math.max(0, now - market.pausedAt.toNumber()) : 0;
+  const pausedSinceCreation =
+    market.pausedSeconds.toNumber() + pausedNow - rental.pausedSecondsAtCreation.toNumber();
+  return rental.createdAt.toNumber() + market.startTimeout.toNumber() + pausedSinceCreation;
+}
+
+/** The range of token prices one `set_token_price` may move to from `previous` (unset: any positive). */
+export function tokenPriceRange(previous: bigint): { min: bigint; max: bigint } {
+  if (previous === 0n) return { min: 1n, max: 2n ** 64n - 1n };
+  const change = (previous * BigInt(MAX_PRICE_CHANGE_BPS)) / BigInt(MAX_BPS);
+  const max = previous + change;
+  return { min: previous - change, max: max > 2n ** 64n - 1n ? 2n ** 64n - 1n : max };
 }
 
 export async function createRental(
@@ -223,10 +265,11 @@ export async function setTokenPrice(program: Program<ComputeMarket>, market: Pub
     .rpc();
 }
 
+/** `minTokenPrice`: lowest token price accepted for token payment (0 / unset: any; 2^64 - 1: none). */
 export async function registerSupplier(
   program: Program<ComputeMarket>,
   market: PublicKey,
-  offer: { gpuModel: string; gpuCount: number; hourlyPrice: bigint },
+  offer: { gpuModel: string; gpuCount: number; hourlyPrice: bigint; minTokenPrice?: bigint },
 ) {
   const owner = program.provider.publicKey!;
   await program.methods
@@ -234,8 +277,28 @@ export async function registerSupplier(
       gpuModel: offer.gpuModel,
       gpuCount: offer.gpuCount,
       hourlyPrice: new BN(offer.hourlyPrice.toString()),
+      minTokenPrice: new BN((offer.minTokenPrice ?? 0n).toString()),
     })
     .accountsPartial({ owner, market, supplier: supplierAddress(market, owner, program.programId) })
     .rpc();
   return supplierAddress(market, owner, program.programId);
+}
+
+/** Supplier: changes the offer of the provider's wallet on `market`; unset fields stay. */
+export async function updateOffer(
+  program: Program<ComputeMarket>,
+  market: PublicKey,
+  change: { gpuCount?: number; hourlyPrice?: bigint; active?: boolean; minTokenPrice?: bigint },
+) {
+  const owner = program.provider.publicKey!;
+  const bn = (v?: bigint) => (v === undefined ? null : new BN(v.toString()));
+  return program.methods
+    .updateOffer({
+      gpuCount: change.gpuCount ?? null,
+      hourlyPrice: bn(change.hourlyPrice),
+      active: change.active ?? null,
+      minTokenPrice: bn(change.minTokenPrice),
+    })
+    .accountsPartial({ owner, supplier: supplierAddress(market, owner, program.programId) })
+    .rpc();
 }

@@ -23,10 +23,24 @@ export const idlSeed = (name: string): Buffer => {
   if (!constant) throw new Error(`seed ${name} is not in the IDL`);
   return Buffer.from(JSON.parse(constant.value) as number[]);
 };
+/** A numeric constant of the program, read from its IDL. */
+export const idlNumber = (name: string): number => {
+  const constant = idlJson.constants.find((c) => c.name === name);
+  if (!constant) throw new Error(`constant ${name} is not in the IDL`);
+  return Number(constant.value);
+};
 export const MARKET_SEED = idlSeed("MARKET_SEED");
 export const IGNITION_VAULT_SEED = idlSeed("IGNITION_VAULT_SEED");
-export const MAX_BPS = 10_000;
-export const MAX_FEE_BPS = Number(idlJson.constants.find((c) => c.name === "MAX_FEE_BPS")!.value);
+export const MAX_BPS = idlNumber("MAX_BPS");
+export const MAX_FEE_BPS = idlNumber("MAX_FEE_BPS");
+/** Largest token price change in one `set_token_price`, in bps of the previous price. */
+export const MAX_PRICE_CHANGE_BPS = idlNumber("MAX_PRICE_CHANGE_BPS");
+/** Bounds (seconds, inclusive) of the time settings that `initialize` accepts. */
+export const TIME_BOUNDS = {
+  maxPriceStaleness: [idlNumber("MIN_PRICE_STALENESS"), idlNumber("MAX_PRICE_STALENESS")],
+  startTimeout: [idlNumber("MIN_START_TIMEOUT"), idlNumber("MAX_START_TIMEOUT")],
+  disputeWindow: [idlNumber("MIN_DISPUTE_WINDOW"), idlNumber("MAX_DISPUTE_WINDOW")],
+} as const;
 
 export function marketAddress(creator: PublicKey, programId = PROGRAM_ID): PublicKey {
   return PublicKey.findProgramAddressSync([MARKET_SEED, creator.toBuffer()], programId)[0];
@@ -47,9 +61,12 @@ export interface InitializeMarketParams {
   treasury: PublicKey;
   feeBps: number;
   tokenDiscountBps: number;
-  /** Sets the token price (default: the creator). */
+  /** Sets the token price (default: the creator; never the default key). */
   priceAuthority?: PublicKey;
-  /** Seconds; defaults: price valid 1 h, supplier must start within 1 h, disputes within 1 day. */
+  /**
+   * Seconds, within `TIME_BOUNDS`; defaults: price valid 1 h, supplier must start within 1 h,
+   * disputes within 1 day.
+   */
   maxPriceStaleness?: number;
   startTimeout?: number;
   disputeWindow?: number;
@@ -71,6 +88,14 @@ export async function initializeMarket(program: Program<ComputeMarket>, p: Initi
     .accounts({ creator, stableMint: p.stableMint, tokenMint: p.tokenMint })
     .rpc();
   return { market: marketAddress(creator, program.programId), signature };
+}
+
+/** Market authority: pauses or unpauses new rentals, starts, registrations and funding. */
+export async function setPaused(program: Program<ComputeMarket>, market: PublicKey, paused: boolean) {
+  return program.methods
+    .updateConfig({ treasury: null, feeBps: null, tokenDiscountBps: null, paused })
+    .accounts({ authority: program.provider.publicKey!, market })
+    .rpc();
 }
 
 export async function initIgnitionVault(program: Program<ComputeMarket>, market: PublicKey) {

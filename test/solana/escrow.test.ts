@@ -18,10 +18,13 @@ import {
   registerSupplier,
   setTokenPrice,
   settleRental,
+  startDeadline,
   startRental,
+  tokenPriceRange,
+  updateOffer,
 } from "../../src/solana/escrow.js";
 import { startLocalChain, timeTravel, type LocalChain } from "../../src/solana/localnet.js";
-import { initializeMarket, marketProgram, programErrorName } from "../../src/solana/market.js";
+import { initializeMarket, marketProgram, programErrorName, setPaused } from "../../src/solana/market.js";
 
 const USDC = 1_000_000n;
 const TOKEN = 1_000_000_000n;
@@ -197,5 +200,114 @@ describe("rental escrow on the local SVM", () => {
     await reclaimExpired(program(await funded(connection)), b.rental);
     assert.equal(await balance(ata.customer[0]), before);
     await assertSolvent();
+  });
+
+  it("finding 10-L: a rental records the offer it was bought at; a later update_offer does not change it", async () => {
+    const q = await quoteRental(program(customer), market, supplier, 2, await now());
+    const { rental } = await createRental(program(customer), {
+      market,
+      supplier,
+      rentalId: nextId++,
+      hours: 2,
+      mint: stableMint,
+      maxAmount: q.stable.total,
+    });
+    await updateOffer(program(supplierOwner), market, { gpuCount: 1, hourlyPrice: 1n });
+    const r = await program(customer).account.rental.fetch(rental);
+    assert.deepEqual([r.gpuModel, r.gpuCount, BigInt(r.hourlyPrice.toString())], ["RTX-4090", 4, 20n * USDC]);
+    await updateOffer(program(supplierOwner), market, { gpuCount: 4, hourlyPrice: 20n * USDC });
+    await cancelRental(program(customer), rental);
+    await assertSolvent();
+  });
+
+  it("finding 18-M: a fully used rental disputed and ignored pays supplier and treasury as undisputed", async () => {
+    const q = await quoteRental(program(customer), market, supplier, 3, await now());
+    const before = await Promise.all([ata.customer[0], ata.supplier[0], ata.treasury[0]].map(balance));
+    const { rental } = await createRental(program(customer), {
+      market,
+      supplier,
+      rentalId: nextId++,
+      hours: 3,
+      mint: stableMint,
+      maxAmount: q.stable.total,
+    });
+    await startRental(program(supplierOwner), rental);
+    await timeTravel(chain.rpcUrl, { unixTimestamp: (await now()) + 3 * 3_600 });
+    await disputeRental(program(customer), rental);
+    const stranger = program(await funded(connection));
+    // the authority has one more window to rule: until end + 2 windows nobody else settles
+    await timeTravel(chain.rpcUrl, { unixTimestamp: (await now()) + 86_400 });
+    await expectProgramError(settleRental(stranger, rental, 3), "SettlementNotAllowed");
+    await timeTravel(chain.rpcUrl, { unixTimestamp: (await now()) + 86_400 });
+    await expectProgramError(settleRental(stranger, rental, 0), "SettlementNotAllowed");
+    await settleRental(stranger, rental, 3);
+    assert.equal(await balance(ata.customer[0]), before[0] - q.stable.total);
+    assert.equal(await balance(ata.supplier[0]), before[1] + q.stable.price);
+    assert.equal(await balance(ata.treasury[0]), before[2] + q.stable.fee);
+    await assertSolvent();
+  });
+
+  it("finding 18-L: pausing does not expire a rental waiting to start", async () => {
+    const q = await quoteRental(program(customer), market, supplier, 1, await now());
+    const { rental } = await createRental(program(customer), {
+      market,
+      supplier,
+      rentalId: nextId++,
+      hours: 1,
+      mint: stableMint,
+      maxAmount: q.stable.total,
+    });
+    const deadline = async () => {
+      const [m, r] = await Promise.all([
+        program(creator).account.marketConfig.fetch(market),
+        program(creator).account.rental.fetch(rental),
+      ]);
+      return startDeadline(m, r, await now());
+    };
+    const created = await deadline();
+    await setPaused(program(creator), market, true);
+    await timeTravel(chain.rpcUrl, { unixTimestamp: (await now()) + 2 * 3_600 }); // longer than the timeout
+    await expectProgramError(startRental(program(supplierOwner), rental), "MarketPaused");
+    await expectProgramError(reclaimExpired(program(customer), rental), "StartTimeoutNotReached");
+    await setPaused(program(creator), market, false);
+    const extended = await deadline();
+    assert.ok(extended >= created + 2 * 3_600, `deadline ${created} -> ${extended}`);
+    assert.ok((await now()) <= extended);
+    await expectProgramError(reclaimExpired(program(customer), rental), "StartTimeoutNotReached");
+    await startRental(program(supplierOwner), rental);
+    await settleRental(program(creator), rental, 1);
+    await assertSolvent();
+  });
+
+  it("finding 18-L: a supplier refuses the token below its floor; token price moves are bounded", async () => {
+    await setTokenPrice(program(creator), market, 2_500_000n);
+    await updateOffer(program(supplierOwner), market, { minTokenPrice: 3_000_000n });
+    const q = await quoteRental(program(customer), market, supplier, 1, await now());
+    assert.equal(q.token, undefined);
+    assert.equal(q.tokenUnavailable, "below-supplier-floor");
+    await expectProgramError(
+      createRental(program(customer), {
+        market,
+        supplier,
+        rentalId: nextId++,
+        hours: 1,
+        mint: tokenMint,
+        maxAmount: 10n ** 18n,
+      }),
+      "TokenPriceBelowFloor",
+    );
+    await updateOffer(program(supplierOwner), market, { minTokenPrice: 0n });
+    assert.equal(
+      (await quoteRental(program(customer), market, supplier, 1, await now())).tokenUnavailable,
+      undefined,
+    );
+
+    const { min, max } = tokenPriceRange(2_500_000n);
+    assert.deepEqual([min, max], [1_250_000n, 3_750_000n]);
+    await expectProgramError(setTokenPrice(program(creator), market, max + 1n), "PriceChangeTooLarge");
+    await expectProgramError(setTokenPrice(program(creator), market, min - 1n), "PriceChangeTooLarge");
+    await expectProgramError(setTokenPrice(program(creator), market, 0n), "InvalidPrice");
+    await setTokenPrice(program(creator), market, max);
+    await setTokenPrice(program(creator), market, 2_500_000n);
   });
 });

@@ -19,6 +19,7 @@ import {
   MAX_FEE_BPS,
   programErrorName,
   PROGRAM_ID,
+  TIME_BOUNDS,
 } from "../../src/solana/market.js";
 
 async function funded(connection: Connection): Promise<Keypair> {
@@ -118,6 +119,35 @@ describe("compute-market on the local SVM", () => {
   it("error: fee above the protocol maximum", async () => {
     const { program, params } = await freshMarket({ feeBps: MAX_FEE_BPS + 1 });
     await expectProgramError(initializeMarket(program, params), "FeeTooHigh");
+  });
+
+  it("finding 10-M: initialize refuses time settings outside their bounds, a negative dispute window first", async () => {
+    const cases: [Partial<InitializeMarketParams>, string][] = [
+      [{ disputeWindow: -1 }, "InvalidDisputeWindow"],
+      [{ disputeWindow: TIME_BOUNDS.disputeWindow[0] - 1 }, "InvalidDisputeWindow"],
+      [{ disputeWindow: TIME_BOUNDS.disputeWindow[1] + 1 }, "InvalidDisputeWindow"],
+      [{ startTimeout: 0 }, "InvalidStartTimeout"],
+      [{ startTimeout: TIME_BOUNDS.startTimeout[1] + 1 }, "InvalidStartTimeout"],
+      [{ maxPriceStaleness: TIME_BOUNDS.maxPriceStaleness[0] - 1 }, "InvalidPriceStaleness"],
+      [{ maxPriceStaleness: TIME_BOUNDS.maxPriceStaleness[1] + 1 }, "InvalidPriceStaleness"],
+    ];
+    for (const [overrides, error] of cases) {
+      const { program, params } = await freshMarket(overrides);
+      await expectProgramError(initializeMarket(program, params), error);
+    }
+    const { program, params } = await freshMarket({
+      disputeWindow: TIME_BOUNDS.disputeWindow[1],
+      startTimeout: TIME_BOUNDS.startTimeout[0],
+      maxPriceStaleness: TIME_BOUNDS.maxPriceStaleness[1],
+    });
+    const { market } = await initializeMarket(program, params);
+    const config = await program.account.marketConfig.fetch(market);
+    assert.equal(config.disputeWindow.toNumber(), TIME_BOUNDS.disputeWindow[1]);
+  });
+
+  it("finding 18-L: initialize refuses the default key as price authority", async () => {
+    const { program, params } = await freshMarket({ priceAuthority: PublicKey.default });
+    await expectProgramError(initializeMarket(program, params), "InvalidPriceAuthority");
   });
 
   it("error: a Token-2022 mint is refused", async () => {

@@ -423,3 +423,178 @@ async fn authority_moves_in_two_steps_only_to_a_key_that_signs() {
         .unwrap_err();
     assert_eq!(anchor_code(err), code(MarketError::InvalidPriceAuthority));
 }
+
+/// Initializes a market for a fresh creator on `s`'s chain; the result of the transaction.
+async fn try_initialize(
+    s: &mut Setup,
+    args: compute_market::instructions::InitializeArgs,
+) -> Result<(), svm_harness::solana_program_test::BanksClientError> {
+    let creator = Keypair::new();
+    s.chain.airdrop(&creator.pubkey(), 1_000_000_000).await;
+    let ix = initialize_ix(&creator.pubkey(), &s.stable_mint, &s.token_mint, args);
+    s.chain.send(&[ix], &[&creator]).await
+}
+
+/// Each `(value, expected)` of one initialize field: `None` = accepted, `Some(e)` = refused with `e`.
+async fn assert_initialize_bounds(
+    s: &mut Setup,
+    set: impl Fn(&mut compute_market::instructions::InitializeArgs, i64),
+    cases: &[(i64, Option<MarketError>)],
+) {
+    for &(value, expected) in cases {
+        let mut args = default_args(Pubkey::new_unique());
+        set(&mut args, value);
+        let result = try_initialize(s, args).await;
+        match expected {
+            None => assert!(result.is_ok(), "{value}: {result:?}"),
+            Some(e) => assert_eq!(anchor_code(result.unwrap_err()), code(e), "{value}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn finding_10m_initialize_rejects_negative_dispute_window() {
+    let mut s = setup().await;
+    use MarketError::InvalidDisputeWindow as E;
+    assert_initialize_bounds(
+        &mut s,
+        |a, v| a.dispute_window = v,
+        &[
+            (-1, Some(E)),
+            (0, Some(E)),
+            (MIN_DISPUTE_WINDOW - 1, Some(E)),
+            (MIN_DISPUTE_WINDOW, None),
+            (MAX_DISPUTE_WINDOW, None),
+            (MAX_DISPUTE_WINDOW + 1, Some(E)),
+            (i64::MAX, Some(E)),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn finding_10m_initialize_bounds_the_start_timeout() {
+    let mut s = setup().await;
+    use MarketError::InvalidStartTimeout as E;
+    assert_initialize_bounds(
+        &mut s,
+        |a, v| a.start_timeout = v,
+        &[
+            (i64::MIN, Some(E)),
+            (0, Some(E)),
+            (MIN_START_TIMEOUT - 1, Some(E)),
+            (MIN_START_TIMEOUT, None),
+            (MAX_START_TIMEOUT, None),
+            (MAX_START_TIMEOUT + 1, Some(E)),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn finding_10m_initialize_bounds_the_price_staleness() {
+    let mut s = setup().await;
+    use MarketError::InvalidPriceStaleness as E;
+    assert_initialize_bounds(
+        &mut s,
+        |a, v| a.max_price_staleness = v,
+        &[
+            (-3_600, Some(E)),
+            (0, Some(E)),
+            (MIN_PRICE_STALENESS - 1, Some(E)),
+            (MIN_PRICE_STALENESS, None),
+            (MAX_PRICE_STALENESS, None),
+            (MAX_PRICE_STALENESS + 1, Some(E)),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn finding_10m_initialize_and_update_config_bound_fee_and_discount() {
+    let mut s = setup().await;
+    let fee = |a: &mut compute_market::instructions::InitializeArgs, v: i64| a.fee_bps = v as u16;
+    assert_initialize_bounds(
+        &mut s,
+        fee,
+        &[
+            (0, None),
+            (MAX_FEE_BPS as i64, None),
+            (MAX_FEE_BPS as i64 + 1, Some(MarketError::FeeTooHigh)),
+        ],
+    )
+    .await;
+    let discount = |a: &mut compute_market::instructions::InitializeArgs, v: i64| {
+        a.token_discount_bps = v as u16
+    };
+    assert_initialize_bounds(
+        &mut s,
+        discount,
+        &[
+            (0, None),
+            (MAX_BPS as i64, None),
+            (MAX_BPS as i64 + 1, Some(MarketError::BpsOutOfRange)),
+        ],
+    )
+    .await;
+    // update_config: the same bounds
+    let creator = Keypair::new();
+    s.chain.airdrop(&creator.pubkey(), 1_000_000_000).await;
+    let init = initialize_ix(
+        &creator.pubkey(),
+        &s.stable_mint,
+        &s.token_mint,
+        default_args(Pubkey::new_unique()),
+    );
+    s.chain.send(&[init], &[&creator]).await.unwrap();
+    let market = market_pda(&creator.pubkey());
+    for (args, expected) in [
+        (
+            UpdateConfigArgs {
+                fee_bps: Some(MAX_FEE_BPS + 1),
+                ..Default::default()
+            },
+            Some(MarketError::FeeTooHigh),
+        ),
+        (
+            UpdateConfigArgs {
+                token_discount_bps: Some(MAX_BPS + 1),
+                ..Default::default()
+            },
+            Some(MarketError::BpsOutOfRange),
+        ),
+        (
+            UpdateConfigArgs {
+                fee_bps: Some(MAX_FEE_BPS),
+                token_discount_bps: Some(MAX_BPS),
+                ..Default::default()
+            },
+            None,
+        ),
+    ] {
+        let result = s
+            .chain
+            .send(
+                &[authority_ix(
+                    &creator.pubkey(),
+                    market,
+                    ix::UpdateConfig { args },
+                )],
+                &[&creator],
+            )
+            .await;
+        match expected {
+            None => result.unwrap(),
+            Some(e) => assert_eq!(anchor_code(result.unwrap_err()), code(e)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn finding_18l_initialize_rejects_a_default_price_authority() {
+    let mut s = setup().await;
+    let mut args = default_args(Pubkey::new_unique());
+    args.price_authority = Pubkey::default();
+    let err = try_initialize(&mut s, args).await.unwrap_err();
+    assert_eq!(anchor_code(err), code(MarketError::InvalidPriceAuthority));
+}

@@ -6,7 +6,7 @@ mod common;
 
 use anchor_lang::{
     prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, InstructionData,
-    ToAccountMetas,
+    Space, ToAccountMetas,
 };
 use common::*;
 use compute_market::{
@@ -14,8 +14,8 @@ use compute_market::{
     constants::*,
     errors::MarketError,
     instruction as ix,
-    instructions::{CreateRentalArgs, OfferArgs, UpdateConfigArgs},
-    state::{Rental, RentalState, Supplier},
+    instructions::{CreateRentalArgs, OfferArgs, UpdateConfigArgs, UpdateOfferArgs},
+    state::{MarketConfig, Rental, RentalState, Supplier},
 };
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -116,6 +116,7 @@ impl Market {
                     gpu_model: "H100-80GB".into(),
                     gpu_count: 8,
                     hourly_price: HOURLY,
+                    min_token_price: 0,
                 },
             },
         );
@@ -737,4 +738,356 @@ async fn error_inactive_supplier() {
         anchor_code(err),
         market_error(MarketError::SupplierInactive)
     );
+}
+
+impl Market {
+    fn dispute_ix(&self, rental: Pubkey) -> Instruction {
+        program_ix(
+            acc::DisputeRental {
+                customer: self.customer.pubkey(),
+                rental,
+                market: self.s.market,
+            },
+            ix::DisputeRental {},
+        )
+    }
+
+    async fn set_paused(&mut self, paused: bool) {
+        let creator = self.s.creator.insecure_clone();
+        let i = program_ix(
+            acc::UpdateConfig {
+                authority: creator.pubkey(),
+                market: self.s.market,
+            },
+            ix::UpdateConfig {
+                args: UpdateConfigArgs {
+                    paused: Some(paused),
+                    ..Default::default()
+                },
+            },
+        );
+        self.s.chain.send(&[i], &[&creator]).await.expect("pause");
+    }
+
+    async fn supplier_state(&mut self) -> Supplier {
+        let account = self
+            .s
+            .chain
+            .ctx
+            .banks_client
+            .get_account(self.supplier)
+            .await
+            .unwrap()
+            .unwrap();
+        Supplier::try_deserialize(&mut account.data.as_slice()).unwrap()
+    }
+
+    /// The supplier's owner changes the offer.
+    async fn update_offer(&mut self, args: UpdateOfferArgs) {
+        let owner = self.supplier_owner.insecure_clone();
+        let i = program_ix(
+            acc::UpdateOffer {
+                owner: owner.pubkey(),
+                supplier: self.supplier,
+            },
+            ix::UpdateOffer { args },
+        );
+        self.s
+            .chain
+            .send(&[i], &[&owner])
+            .await
+            .expect("update offer");
+    }
+}
+
+#[tokio::test]
+async fn finding_18m_ignored_dispute_settles_as_undisputed() {
+    let mut m = Market::new().await;
+    let rental = m.create(0, 21, 10).await;
+    m.start(rental).await;
+    let cust = m.customer.insecure_clone();
+    // the rental runs in full, then the customer disputes and the authority never answers
+    m.travel(10 * 3_600).await;
+    m.s.chain
+        .send(&[m.dispute_ix(rental)], &[&cust])
+        .await
+        .unwrap();
+    let before = [
+        m.balance(&m.customer_ata[0].clone()).await,
+        m.balance(&m.supplier_ata[0].clone()).await,
+        m.balance(&m.treasury_ata[0].clone()).await,
+    ];
+    let stranger = Keypair::new();
+    m.s.chain.airdrop(&stranger.pubkey(), 1_000_000_000).await;
+    // error: before the authority's deadline (end + 2 windows) nobody else may settle it
+    m.travel(86_400 + 86_399).await;
+    let err =
+        m.s.chain
+            .send(
+                &[m.settle_ix(&stranger.pubkey(), rental, 0, 10)],
+                &[&stranger],
+            )
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::SettlementNotAllowed)
+    );
+    m.travel(1).await;
+    // error: past the deadline, silence does not refund the customer
+    let err =
+        m.s.chain
+            .send(
+                &[m.settle_ix(&stranger.pubkey(), rental, 0, 0)],
+                &[&stranger],
+            )
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::SettlementNotAllowed)
+    );
+    // it settles as undisputed: the full delivery to the supplier, the fee to the treasury
+    m.s.chain
+        .send(
+            &[m.settle_ix(&stranger.pubkey(), rental, 0, 10)],
+            &[&stranger],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        m.balance(&m.supplier_ata[0].clone()).await,
+        before[1] + 200 * USDC
+    );
+    assert_eq!(
+        m.balance(&m.treasury_ata[0].clone()).await,
+        before[2] + 10 * USDC
+    );
+    assert_eq!(m.balance(&m.customer_ata[0].clone()).await, before[0]);
+    assert!(m.rental(rental).await.is_none(), "rental closed");
+    m.assert_solvent().await;
+}
+
+#[tokio::test]
+async fn finding_18l_pausing_does_not_expire_waiting_rentals() {
+    let mut m = Market::new().await;
+    // start timeout 1 h; one rental to start after the pause, one to reclaim later
+    let started = m.create(0, 31, 2).await;
+    let expiring = m.create(0, 32, 2).await;
+    m.travel(1_000).await;
+    m.set_paused(true).await;
+    m.travel(5_000).await; // paused for longer than the whole timeout
+    let (owner, cust) = (
+        m.supplier_owner.insecure_clone(),
+        m.customer.insecure_clone(),
+    );
+    let reclaim = |m: &Market, rental| {
+        program_ix(
+            m.refund_accounts(&cust.pubkey(), rental, 0),
+            ix::ReclaimExpired {},
+        )
+    };
+    // error: while paused the supplier cannot start, and the customer cannot reclaim either
+    let err =
+        m.s.chain
+            .send(&[m.start_ix(&owner.pubkey(), started)], &[&owner])
+            .await
+            .unwrap_err();
+    assert_eq!(anchor_code(err), market_error(MarketError::MarketPaused));
+    let err =
+        m.s.chain
+            .send(&[reclaim(&m, started)], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::StartTimeoutNotReached)
+    );
+    m.set_paused(false).await;
+    // 6 000 s after creation, 1 000 of them unpaused: the supplier still has 2 600 s
+    let err =
+        m.s.chain
+            .send(&[reclaim(&m, expiring)], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::StartTimeoutNotReached)
+    );
+    m.start(started).await;
+    assert_eq!(m.rental(started).await.unwrap().state, RentalState::Active);
+    // the deadline moved by the paused time only: 3 600 s of unpaused time in all
+    m.travel(2_600).await;
+    let err =
+        m.s.chain
+            .send(&[reclaim(&m, expiring)], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::StartTimeoutNotReached)
+    );
+    m.travel(1).await;
+    let err =
+        m.s.chain
+            .send(&[m.start_ix(&owner.pubkey(), expiring)], &[&owner])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::StartTimeoutPassed)
+    );
+    m.s.chain
+        .send(&[reclaim(&m, expiring)], &[&cust])
+        .await
+        .unwrap();
+    assert!(m.rental(expiring).await.is_none());
+    m.assert_solvent().await;
+}
+
+#[tokio::test]
+async fn finding_18l_a_rental_created_after_a_pause_gets_the_full_timeout_only() {
+    let mut m = Market::new().await;
+    m.set_paused(true).await;
+    m.travel(10_000).await;
+    m.set_paused(false).await;
+    // earlier paused time does not lengthen the timeout of a rental created afterwards
+    let rental = m.create(0, 33, 1).await;
+    m.travel(3_601).await;
+    let owner = m.supplier_owner.insecure_clone();
+    let err =
+        m.s.chain
+            .send(&[m.start_ix(&owner.pubkey(), rental)], &[&owner])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::StartTimeoutPassed)
+    );
+}
+
+#[tokio::test]
+async fn finding_18l_token_price_updates_are_bounded() {
+    let mut m = Market::new().await; // price 2.5 USDC
+                                     // error: zero
+    let err = m.set_price(0).await.unwrap_err();
+    assert_eq!(anchor_code(err), market_error(MarketError::InvalidPrice));
+    // error: a move of more than MAX_PRICE_CHANGE_BPS in one update, either way
+    let max_move = TOKEN_PRICE * MAX_PRICE_CHANGE_BPS as u64 / MAX_BPS as u64;
+    for price in [
+        TOKEN_PRICE + max_move + 1,
+        TOKEN_PRICE - max_move - 1,
+        1,
+        u64::MAX,
+    ] {
+        let err = m.set_price(price).await.unwrap_err();
+        assert_eq!(
+            anchor_code(err),
+            market_error(MarketError::PriceChangeTooLarge),
+            "{price}"
+        );
+    }
+    // the bound itself is allowed, and is measured from the last price
+    m.set_price(TOKEN_PRICE + max_move).await.unwrap();
+    m.s.chain.refresh_blockhash().await; // the same transaction as the first price
+    m.set_price(TOKEN_PRICE).await.unwrap();
+    m.set_price(TOKEN_PRICE - max_move).await.unwrap();
+    let market = market_state(&mut m.s.chain.ctx, m.s.market).await;
+    assert_eq!(market.token_price, TOKEN_PRICE - max_move);
+}
+
+#[tokio::test]
+async fn finding_10l_rental_snapshots_what_was_rented() {
+    let mut m = Market::new().await;
+    let rental = m.create(0, 41, 3).await;
+    m.update_offer(UpdateOfferArgs {
+        gpu_count: Some(1),
+        hourly_price: Some(1),
+        ..Default::default()
+    })
+    .await;
+    let offer = m.supplier_state().await;
+    assert_eq!((offer.gpu_count, offer.hourly_price), (1, 1));
+    // the rental keeps the offer it was bought at
+    let r = m.rental(rental).await.unwrap();
+    assert_eq!(
+        (r.gpu_model.as_str(), r.gpu_count, r.hourly_price),
+        ("H100-80GB", 8, HOURLY)
+    );
+    assert_eq!(r.price, 3 * HOURLY);
+    // the account is exactly its declared space, rent-exempt
+    let account =
+        m.s.chain
+            .ctx
+            .banks_client
+            .get_account(rental)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(account.data.len(), 8 + Rental::INIT_SPACE);
+    let rent = m.s.chain.ctx.banks_client.get_rent().await.unwrap();
+    assert_eq!(account.lamports, rent.minimum_balance(account.data.len()));
+    // and so are the offer and the market, which grew with this fix and the next ones
+    for (address, space) in [
+        (m.supplier, 8 + Supplier::INIT_SPACE),
+        (m.s.market, 8 + MarketConfig::INIT_SPACE),
+    ] {
+        let account =
+            m.s.chain
+                .ctx
+                .banks_client
+                .get_account(address)
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(account.data.len(), space);
+        assert_eq!(account.lamports, rent.minimum_balance(space));
+    }
+}
+
+#[tokio::test]
+async fn finding_18l_supplier_sets_a_token_price_floor() {
+    let mut m = Market::new().await; // price 2.5 USDC, no floor
+    let cust = m.customer.insecure_clone();
+    m.update_offer(UpdateOfferArgs {
+        min_token_price: Some(TOKEN_PRICE + 1),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(m.supplier_state().await.min_token_price, TOKEN_PRICE + 1);
+    // error: paying in the token below the supplier's floor
+    let err =
+        m.s.chain
+            .send(&[m.create_ix(&cust.pubkey(), 1, 51, 1, u64::MAX)], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::TokenPriceBelowFloor)
+    );
+    // the stablecoin is unaffected
+    m.create(0, 52, 1).await;
+    // at the floor, the token is accepted
+    m.update_offer(UpdateOfferArgs {
+        min_token_price: Some(TOKEN_PRICE),
+        ..Default::default()
+    })
+    .await;
+    m.create(1, 53, 1).await;
+    // u64::MAX: the supplier takes no token payment at all
+    m.update_offer(UpdateOfferArgs {
+        min_token_price: Some(u64::MAX),
+        ..Default::default()
+    })
+    .await;
+    let err =
+        m.s.chain
+            .send(&[m.create_ix(&cust.pubkey(), 1, 54, 1, u64::MAX)], &[&cust])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        market_error(MarketError::TokenPriceBelowFloor)
+    );
+    m.assert_solvent().await;
 }

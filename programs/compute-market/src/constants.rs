@@ -34,6 +34,31 @@ pub const MAX_RENTAL_HOURS: u32 = 2_160;
 pub const SECONDS_PER_HOUR: i64 = 3_600;
 /// Longest GPU model name stored on chain.
 pub const MAX_GPU_MODEL_LEN: usize = 32;
-/// Bounds on the windows the authority may configure (1 minute .. 30 days).
-pub const MIN_WINDOW_SECONDS: i64 = 60;
-pub const MAX_WINDOW_SECONDS: i64 = 30 * 24 * 3_600;
+
+// Bounds of the market's time settings, checked at `initialize` (they never change afterwards).
+// A window outside them either settles rentals at once (a dispute window of zero or less) or
+// locks escrow for good (an unbounded one).
+
+/// Shortest dispute window: one hour after a rental's end.
+#[constant]
+pub const MIN_DISPUTE_WINDOW: i64 = 3_600;
+/// Longest dispute window: 30 days.
+#[constant]
+pub const MAX_DISPUTE_WINDOW: i64 = 30 * 24 * 3_600;
+/// Shortest start timeout: 5 minutes for the supplier to start a rental.
+#[constant]
+pub const MIN_START_TIMEOUT: i64 = 5 * 60;
+/// Longest start timeout: 7 days.
+#[constant]
+pub const MAX_START_TIMEOUT: i64 = 7 * 24 * 3_600;
+/// Shortest price staleness: a token price may be required to be at most 1 minute old.
+#[constant]
+pub const MIN_PRICE_STALENESS: i64 = 60;
+/// Longest price staleness: a token price older than one day is always refused.
+#[constant]
+pub const MAX_PRICE_STALENESS: i64 = 24 * 3_600;
+/// Largest change of the token price in one `set_token_price`, in bps of the previous price
+/// (50 %: a mistyped or compromised update cannot move the price by orders of magnitude;
+/// larger real moves take several updates).
+#[constant]
+pub const MAX_PRICE_CHANGE_BPS: u16 = 5_000;

@@ -44,12 +44,20 @@ pub enum MarketError {
     SettlementNotAllowed,
     #[msg("The dispute window is closed")]
     DisputeWindowClosed,
-    #[msg("A configured window is out of bounds")]
-    InvalidWindow,
+    #[msg("The dispute window is outside MIN_DISPUTE_WINDOW..=MAX_DISPUTE_WINDOW")]
+    InvalidDisputeWindow,
     #[msg("The token price must be greater than zero")]
     InvalidPrice,
     #[msg("Only the rental's customer may do this")]
     NotCustomer,
     #[msg("The price authority cannot be the default public key")]
     InvalidPriceAuthority,
+    #[msg("The start timeout is outside MIN_START_TIMEOUT..=MAX_START_TIMEOUT")]
+    InvalidStartTimeout,
+    #[msg("The price staleness is outside MIN_PRICE_STALENESS..=MAX_PRICE_STALENESS")]
+    InvalidPriceStaleness,
+    #[msg("The token price moves by more than MAX_PRICE_CHANGE_BPS of the previous price")]
+    PriceChangeTooLarge,
+    #[msg("The token price is below the supplier's floor for token payment")]
+    TokenPriceBelowFloor,
 }

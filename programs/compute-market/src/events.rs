@@ -9,6 +9,10 @@ pub struct MarketInitialized {
     pub token_mint: Pubkey,
     pub fee_bps: u16,
     pub token_discount_bps: u16,
+    pub price_authority: Pubkey,
+    pub max_price_staleness: i64,
+    pub start_timeout: i64,
+    pub dispute_window: i64,
 }
 
 #[event]
@@ -18,6 +22,8 @@ pub struct MarketConfigUpdated {
     pub fee_bps: u16,
     pub token_discount_bps: u16,
     pub paused: bool,
+    /// Seconds the market has been paused in all (ended pauses).
+    pub paused_seconds: i64,
 }
 
 #[event]
@@ -42,6 +48,7 @@ pub struct SupplierRegistered {
     pub gpu_model: String,
     pub gpu_count: u16,
     pub hourly_price: u64,
+    pub min_token_price: u64,
 }
 
 #[event]
@@ -50,11 +57,13 @@ pub struct OfferUpdated {
     pub gpu_count: u16,
     pub hourly_price: u64,
     pub active: bool,
+    pub min_token_price: u64,
 }
 
 #[event]
 pub struct TokenPriceSet {
     pub market: Pubkey,
+    pub previous_price: u64,
     pub token_price: u64,
     pub updated_at: i64,
 }
@@ -71,6 +80,10 @@ pub struct RentalCreated {
     pub rental: Pubkey,
     pub customer: Pubkey,
     pub supplier: Pubkey,
+    /// What was rented, as offered at creation.
+    pub gpu_model: String,
+    pub gpu_count: u16,
+    pub hourly_price: u64,
     pub hours: u32,
     pub payment_mint: Pubkey,
     pub price: u64,

@@ -19,8 +19,9 @@ declare_id!("G1iYMAptcLnyJLbakHaeDEk2eHtk4vo4NxDJrw7yBAFA");
 pub mod compute_market {
     use super::*;
 
-    /// Creates a market: its authority (the creator), treasury, fee and token discount,
-    /// and the two accepted mints.
+    /// Creates a market: its authority (the creator), treasury, fee and token discount, price
+    /// authority, time settings (each within its bounds in `constants.rs`), and the two accepted
+    /// mints.
     #[access_control(ctx.accounts.validate(&args))]
     pub fn initialize(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         instructions::admin::initialize::handler(ctx, args)
@@ -63,7 +64,8 @@ pub mod compute_market {
         instructions::admin::init_escrow_vault::handler(ctx)
     }
 
-    /// Sets the market token's price in stablecoin base units per whole token (price authority).
+    /// Sets the market token's price in stablecoin base units per whole token (price authority),
+    /// at most `MAX_PRICE_CHANGE_BPS` away from the previous price.
     pub fn set_token_price(ctx: Context<SetTokenPrice>, token_price: u64) -> Result<()> {
         instructions::admin::set_token_price::handler(ctx, token_price)
     }
@@ -74,7 +76,8 @@ pub mod compute_market {
         instructions::supplier::register_supplier::handler(ctx, args)
     }
 
-    /// Changes an offer's GPU count, hourly price or availability (open rentals keep their terms).
+    /// Changes an offer's GPU count, hourly price, token price floor or availability (open
+    /// rentals keep their terms).
     #[access_control(ctx.accounts.validate(&args))]
     pub fn update_offer(ctx: Context<UpdateOffer>, args: UpdateOfferArgs) -> Result<()> {
         instructions::supplier::update_offer::handler(ctx, args)
@@ -95,14 +98,17 @@ pub mod compute_market {
         instructions::escrow::create_rental::handler(ctx, args)
     }
 
-    /// The supplier accepts the rental and starts the clock (within the start timeout).
+    /// The supplier accepts the rental and starts the clock (within the start timeout, paused
+    /// time not counted).
     #[access_control(ctx.accounts.validate())]
     pub fn start_rental(ctx: Context<StartRental>) -> Result<()> {
         instructions::escrow::start_rental::handler(ctx)
     }
 
     /// Pays the supplier for delivered hours, the fee to the treasury, the rest back to the
-    /// customer, and closes the rental.
+    /// customer, and closes the rental. The authority settles any delivered hours at any time;
+    /// anyone settles the full delivery once the dispute window has closed, or, on a dispute
+    /// the authority left unresolved, one more window later.
     pub fn settle_rental(ctx: Context<SettleRental>, delivered_hours: u32) -> Result<()> {
         instructions::escrow::settle_rental::handler(ctx, delivered_hours)
     }
@@ -112,12 +118,14 @@ pub mod compute_market {
         instructions::escrow::cancel_rental::cancel_handler(ctx)
     }
 
-    /// Anyone returns a rental the supplier never started, once the start timeout has passed.
+    /// Anyone returns a rental the supplier never started, once the start timeout (paused time
+    /// not counted) has passed.
     pub fn reclaim_expired(ctx: Context<RefundRental>) -> Result<()> {
         instructions::escrow::cancel_rental::reclaim_handler(ctx)
     }
 
-    /// The customer disputes a running or just-ended rental; the authority then settles it.
+    /// The customer disputes a running or just-ended rental; the authority then has one more
+    /// dispute window to settle it, after which it settles as undisputed.
     pub fn dispute_rental(ctx: Context<DisputeRental>) -> Result<()> {
         instructions::escrow::dispute_rental::handler(ctx)
     }

@@ -447,7 +447,8 @@ export type ComputeMarket = {
     {
       "name": "disputeRental",
       "docs": [
-        "The customer disputes a running or just-ended rental; the authority then settles it."
+        "The customer disputes a running or just-ended rental; the authority then has one more",
+        "dispute window to settle it, after which it settles as undisputed."
       ],
       "discriminator": [
         45,
@@ -815,8 +816,9 @@ export type ComputeMarket = {
     {
       "name": "initialize",
       "docs": [
-        "Creates a market: its authority (the creator), treasury, fee and token discount,",
-        "and the two accepted mints."
+        "Creates a market: its authority (the creator), treasury, fee and token discount, price",
+        "authority, time settings (each within its bounds in `constants.rs`), and the two accepted",
+        "mints."
       ],
       "discriminator": [
         175,
@@ -895,7 +897,8 @@ export type ComputeMarket = {
     {
       "name": "reclaimExpired",
       "docs": [
-        "Anyone returns a rental the supplier never started, once the start timeout has passed."
+        "Anyone returns a rental the supplier never started, once the start timeout (paused time",
+        "not counted) has passed."
       ],
       "discriminator": [
         125,
@@ -1178,7 +1181,8 @@ export type ComputeMarket = {
     {
       "name": "setTokenPrice",
       "docs": [
-        "Sets the market token's price in stablecoin base units per whole token (price authority)."
+        "Sets the market token's price in stablecoin base units per whole token (price authority),",
+        "at most `MAX_PRICE_CHANGE_BPS` away from the previous price."
       ],
       "discriminator": [
         166,
@@ -1240,7 +1244,9 @@ export type ComputeMarket = {
       "name": "settleRental",
       "docs": [
         "Pays the supplier for delivered hours, the fee to the treasury, the rest back to the",
-        "customer, and closes the rental."
+        "customer, and closes the rental. The authority settles any delivered hours at any time;",
+        "anyone settles the full delivery once the dispute window has closed, or, on a dispute",
+        "the authority left unresolved, one more window later."
       ],
       "discriminator": [
         149,
@@ -1256,8 +1262,9 @@ export type ComputeMarket = {
         {
           "name": "settler",
           "docs": [
-            "The market authority (usage reports, dispute resolution), or anyone once the dispute",
-            "window has closed on an undisputed rental."
+            "The market authority (usage reports, dispute resolution), or anyone for the full",
+            "delivery once the dispute window has closed on an undisputed rental, or one more window",
+            "later on a disputed one the authority has not resolved."
           ],
           "signer": true
         },
@@ -1384,7 +1391,8 @@ export type ComputeMarket = {
     {
       "name": "startRental",
       "docs": [
-        "The supplier accepts the rental and starts the clock (within the start timeout)."
+        "The supplier accepts the rental and starts the clock (within the start timeout, paused",
+        "time not counted)."
       ],
       "discriminator": [
         18,
@@ -1582,7 +1590,8 @@ export type ComputeMarket = {
     {
       "name": "updateOffer",
       "docs": [
-        "Changes an offer's GPU count, hourly price or availability (open rentals keep their terms)."
+        "Changes an offer's GPU count, hourly price, token price floor or availability (open",
+        "rentals keep their terms)."
       ],
       "discriminator": [
         191,
@@ -2010,8 +2019,8 @@ export type ComputeMarket = {
     },
     {
       "code": 6021,
-      "name": "invalidWindow",
-      "msg": "A configured window is out of bounds"
+      "name": "invalidDisputeWindow",
+      "msg": "The dispute window is outside MIN_DISPUTE_WINDOW..=MAX_DISPUTE_WINDOW"
     },
     {
       "code": 6022,
@@ -2027,6 +2036,26 @@ export type ComputeMarket = {
       "code": 6024,
       "name": "invalidPriceAuthority",
       "msg": "The price authority cannot be the default public key"
+    },
+    {
+      "code": 6025,
+      "name": "invalidStartTimeout",
+      "msg": "The start timeout is outside MIN_START_TIMEOUT..=MAX_START_TIMEOUT"
+    },
+    {
+      "code": 6026,
+      "name": "invalidPriceStaleness",
+      "msg": "The price staleness is outside MIN_PRICE_STALENESS..=MAX_PRICE_STALENESS"
+    },
+    {
+      "code": 6027,
+      "name": "priceChangeTooLarge",
+      "msg": "The token price moves by more than MAX_PRICE_CHANGE_BPS of the previous price"
+    },
+    {
+      "code": 6028,
+      "name": "tokenPriceBelowFloor",
+      "msg": "The token price is below the supplier's floor for token payment"
     }
   ],
   "types": [
@@ -2185,28 +2214,29 @@ export type ComputeMarket = {
           {
             "name": "priceAuthority",
             "docs": [
-              "Sets the market token's price (`set_token_price`)."
+              "Sets the market token's price (`set_token_price`); not the default key."
             ],
             "type": "pubkey"
           },
           {
             "name": "maxPriceStaleness",
             "docs": [
-              "Seconds after which a token price is stale."
+              "Seconds after which a token price is stale (`MIN_PRICE_STALENESS..=MAX_PRICE_STALENESS`)."
             ],
             "type": "i64"
           },
           {
             "name": "startTimeout",
             "docs": [
-              "Seconds a supplier has to start a rental."
+              "Seconds a supplier has to start a rental (`MIN_START_TIMEOUT..=MAX_START_TIMEOUT`)."
             ],
             "type": "i64"
           },
           {
             "name": "disputeWindow",
             "docs": [
-              "Seconds after a rental's end during which it can be disputed."
+              "Seconds after a rental's end during which it can be disputed",
+              "(`MIN_DISPUTE_WINDOW..=MAX_DISPUTE_WINDOW`)."
             ],
             "type": "i64"
           }
@@ -2274,7 +2304,7 @@ export type ComputeMarket = {
           {
             "name": "paused",
             "docs": [
-              "While set, customer-facing instructions refuse to run."
+              "While set, new rentals, starts, supplier registrations and ignition funding refuse to run."
             ],
             "type": "bool"
           },
@@ -2317,21 +2347,23 @@ export type ComputeMarket = {
           {
             "name": "maxPriceStaleness",
             "docs": [
-              "A price older than this many seconds is refused."
+              "A price older than this many seconds is refused; within the `*_PRICE_STALENESS` bounds."
             ],
             "type": "i64"
           },
           {
             "name": "startTimeout",
             "docs": [
-              "Seconds a supplier has to start a rental before the customer may reclaim it."
+              "Seconds a supplier has to start a rental before the customer may reclaim it, not counting",
+              "paused time; within the `*_START_TIMEOUT` bounds."
             ],
             "type": "i64"
           },
           {
             "name": "disputeWindow",
             "docs": [
-              "Seconds after a rental's end during which the customer may dispute it."
+              "Seconds after a rental's end during which the customer may dispute it (and the authority",
+              "then has one more window to resolve); within the `*_DISPUTE_WINDOW` bounds."
             ],
             "type": "i64"
           },
@@ -2352,6 +2384,20 @@ export type ComputeMarket = {
               "Proposed by `transfer_authority`, becomes the authority on `accept_authority`."
             ],
             "type": "pubkey"
+          },
+          {
+            "name": "pausedAt",
+            "docs": [
+              "When the current pause began; 0 while not paused."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "pausedSeconds",
+            "docs": [
+              "Seconds the market has been paused in all, pauses that have ended only."
+            ],
+            "type": "i64"
           }
         ]
       }
@@ -2380,6 +2426,13 @@ export type ComputeMarket = {
           {
             "name": "paused",
             "type": "bool"
+          },
+          {
+            "name": "pausedSeconds",
+            "docs": [
+              "Seconds the market has been paused in all (ended pauses)."
+            ],
+            "type": "i64"
           }
         ]
       }
@@ -2416,6 +2469,22 @@ export type ComputeMarket = {
           {
             "name": "tokenDiscountBps",
             "type": "u16"
+          },
+          {
+            "name": "priceAuthority",
+            "type": "pubkey"
+          },
+          {
+            "name": "maxPriceStaleness",
+            "type": "i64"
+          },
+          {
+            "name": "startTimeout",
+            "type": "i64"
+          },
+          {
+            "name": "disputeWindow",
+            "type": "i64"
           }
         ]
       }
@@ -2442,6 +2511,14 @@ export type ComputeMarket = {
               "Price of one hour of the whole offer, in stablecoin base units."
             ],
             "type": "u64"
+          },
+          {
+            "name": "minTokenPrice",
+            "docs": [
+              "Lowest token price at which the supplier accepts payment in the market token",
+              "(stablecoin base units per whole token): 0 = any price, `u64::MAX` = stablecoin only."
+            ],
+            "type": "u64"
           }
         ]
       }
@@ -2466,6 +2543,10 @@ export type ComputeMarket = {
           {
             "name": "active",
             "type": "bool"
+          },
+          {
+            "name": "minTokenPrice",
+            "type": "u64"
           }
         ]
       }
@@ -2572,6 +2653,35 @@ export type ComputeMarket = {
           {
             "name": "bump",
             "type": "u8"
+          },
+          {
+            "name": "pausedSecondsAtCreation",
+            "docs": [
+              "The market's cumulative paused seconds when the rental was created: the start deadline",
+              "moves by the time the market has been paused since (`start_deadline`)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "gpuCount",
+            "docs": [
+              "What was rented, as offered at creation (a later `update_offer` does not change it)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "hourlyPrice",
+            "docs": [
+              "The offer's hourly price in stablecoin base units at creation."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "gpuModel",
+            "docs": [
+              "Last, so that every field above sits at a fixed offset."
+            ],
+            "type": "string"
           }
         ]
       }
@@ -2592,6 +2702,21 @@ export type ComputeMarket = {
           {
             "name": "supplier",
             "type": "pubkey"
+          },
+          {
+            "name": "gpuModel",
+            "docs": [
+              "What was rented, as offered at creation."
+            ],
+            "type": "string"
+          },
+          {
+            "name": "gpuCount",
+            "type": "u16"
+          },
+          {
+            "name": "hourlyPrice",
+            "type": "u64"
           },
           {
             "name": "hours",
@@ -2768,6 +2893,14 @@ export type ComputeMarket = {
           {
             "name": "bump",
             "type": "u8"
+          },
+          {
+            "name": "minTokenPrice",
+            "docs": [
+              "Lowest token price (stablecoin base units per whole token) at which the supplier accepts",
+              "payment in the market token: 0 = any price, `u64::MAX` = stablecoin only."
+            ],
+            "type": "u64"
           }
         ]
       }
@@ -2800,6 +2933,10 @@ export type ComputeMarket = {
           {
             "name": "hourlyPrice",
             "type": "u64"
+          },
+          {
+            "name": "minTokenPrice",
+            "type": "u64"
           }
         ]
       }
@@ -2812,6 +2949,10 @@ export type ComputeMarket = {
           {
             "name": "market",
             "type": "pubkey"
+          },
+          {
+            "name": "previousPrice",
+            "type": "u64"
           },
           {
             "name": "tokenPrice",
@@ -2827,7 +2968,8 @@ export type ComputeMarket = {
     {
       "name": "updateConfigArgs",
       "docs": [
-        "Every field is optional: `None` keeps the current value."
+        "Every field is optional: `None` keeps the current value. The time settings are fixed at",
+        "`initialize` (open rentals keep the windows they were bought under)."
       ],
       "type": {
         "kind": "struct",
@@ -2884,6 +3026,15 @@ export type ComputeMarket = {
             "type": {
               "option": "bool"
             }
+          },
+          {
+            "name": "minTokenPrice",
+            "docs": [
+              "Lowest token price accepted for payment in the market token (0 = any, `u64::MAX` = none)."
+            ],
+            "type": {
+              "option": "u64"
+            }
           }
         ]
       }
@@ -2923,6 +3074,14 @@ export type ComputeMarket = {
       "value": "10000"
     },
     {
+      "name": "maxDisputeWindow",
+      "docs": [
+        "Longest dispute window: 30 days."
+      ],
+      "type": "i64",
+      "value": "2592000"
+    },
+    {
       "name": "maxFeeBps",
       "docs": [
         "The marketplace fee can never exceed 20 %, whoever holds the authority:",
@@ -2932,12 +3091,62 @@ export type ComputeMarket = {
       "value": "2000"
     },
     {
+      "name": "maxPriceChangeBps",
+      "docs": [
+        "Largest change of the token price in one `set_token_price`, in bps of the previous price",
+        "(50 %: a mistyped or compromised update cannot move the price by orders of magnitude;",
+        "larger real moves take several updates)."
+      ],
+      "type": "u16",
+      "value": "5000"
+    },
+    {
+      "name": "maxPriceStaleness",
+      "docs": [
+        "Longest price staleness: a token price older than one day is always refused."
+      ],
+      "type": "i64",
+      "value": "86400"
+    },
+    {
       "name": "maxRentalHours",
       "docs": [
         "Longest rental that can be bought at once (90 days)."
       ],
       "type": "u32",
       "value": "2160"
+    },
+    {
+      "name": "maxStartTimeout",
+      "docs": [
+        "Longest start timeout: 7 days."
+      ],
+      "type": "i64",
+      "value": "604800"
+    },
+    {
+      "name": "minDisputeWindow",
+      "docs": [
+        "Shortest dispute window: one hour after a rental's end."
+      ],
+      "type": "i64",
+      "value": "3600"
+    },
+    {
+      "name": "minPriceStaleness",
+      "docs": [
+        "Shortest price staleness: a token price may be required to be at most 1 minute old."
+      ],
+      "type": "i64",
+      "value": "60"
+    },
+    {
+      "name": "minStartTimeout",
+      "docs": [
+        "Shortest start timeout: 5 minutes for the supplier to start a rental."
+      ],
+      "type": "i64",
+      "value": "300"
     },
     {
       "name": "rentalSeed",

@@ -1,7 +1,10 @@
 use anchor_lang::prelude::*;
 
 use crate::{
-    constants::{MARKET_SEED, MAX_FEE_BPS, MAX_WINDOW_SECONDS, MIN_WINDOW_SECONDS},
+    constants::{
+        MARKET_SEED, MAX_DISPUTE_WINDOW, MAX_FEE_BPS, MAX_PRICE_CHANGE_BPS, MAX_PRICE_STALENESS,
+        MAX_START_TIMEOUT, MIN_DISPUTE_WINDOW, MIN_PRICE_STALENESS, MIN_START_TIMEOUT,
+    },
     errors::MarketError,
     math::Bps,
 };
@@ -25,7 +28,7 @@ pub struct MarketConfig {
     pub fee_bps: u16,
     /// Share of the fee waived when paying in the market token, in bps of the fee; `<= 10_000`.
     pub token_discount_bps: u16,
-    /// While set, customer-facing instructions refuse to run.
+    /// While set, new rentals, starts, supplier registrations and ignition funding refuse to run.
     pub paused: bool,
     /// Cumulative market tokens deposited into the ignition vault.
     pub ignition_funded: u64,
@@ -37,17 +40,23 @@ pub struct MarketConfig {
     /// Stablecoin base units per whole market token (10^decimals base units); 0 = unset.
     pub token_price: u64,
     pub token_price_updated_at: i64,
-    /// A price older than this many seconds is refused.
+    /// A price older than this many seconds is refused; within the `*_PRICE_STALENESS` bounds.
     pub max_price_staleness: i64,
-    /// Seconds a supplier has to start a rental before the customer may reclaim it.
+    /// Seconds a supplier has to start a rental before the customer may reclaim it, not counting
+    /// paused time; within the `*_START_TIMEOUT` bounds.
     pub start_timeout: i64,
-    /// Seconds after a rental's end during which the customer may dispute it.
+    /// Seconds after a rental's end during which the customer may dispute it (and the authority
+    /// then has one more window to resolve); within the `*_DISPUTE_WINDOW` bounds.
     pub dispute_window: i64,
     /// Escrow held for open rentals, per mint: always equal to the escrow vault's balance.
     pub escrowed_stable: u64,
     pub escrowed_token: u64,
     /// Proposed by `transfer_authority`, becomes the authority on `accept_authority`.
     pub pending_authority: Pubkey,
+    /// When the current pause began; 0 while not paused.
+    pub paused_at: i64,
+    /// Seconds the market has been paused in all, pauses that have ended only.
+    pub paused_seconds: i64,
 }
 
 impl MarketConfig {
@@ -67,10 +76,68 @@ impl MarketConfig {
         Ok((fee, discount))
     }
 
-    pub fn check_window(seconds: i64) -> Result<()> {
+    /// Validates the time settings against their protocol bounds (`constants.rs`).
+    pub fn check_times(
+        dispute_window: i64,
+        start_timeout: i64,
+        max_price_staleness: i64,
+    ) -> Result<()> {
         require!(
-            (MIN_WINDOW_SECONDS..=MAX_WINDOW_SECONDS).contains(&seconds),
-            MarketError::InvalidWindow
+            (MIN_DISPUTE_WINDOW..=MAX_DISPUTE_WINDOW).contains(&dispute_window),
+            MarketError::InvalidDisputeWindow
+        );
+        require!(
+            (MIN_START_TIMEOUT..=MAX_START_TIMEOUT).contains(&start_timeout),
+            MarketError::InvalidStartTimeout
+        );
+        require!(
+            (MIN_PRICE_STALENESS..=MAX_PRICE_STALENESS).contains(&max_price_staleness),
+            MarketError::InvalidPriceStaleness
+        );
+        Ok(())
+    }
+
+    /// Pauses (`paused_at = now`) or unpauses (the pause's length joins `paused_seconds`).
+    /// Setting the current state again changes nothing.
+    pub fn set_paused(&mut self, paused: bool, now: i64) -> Result<()> {
+        if paused == self.paused {
+            return Ok(());
+        }
+        if paused {
+            self.paused_at = now;
+        } else {
+            let pause = now.saturating_sub(self.paused_at).max(0);
+            self.paused_seconds = self
+                .paused_seconds
+                .checked_add(pause)
+                .ok_or(MarketError::MathOverflow)?;
+            self.paused_at = 0;
+        }
+        self.paused = paused;
+        Ok(())
+    }
+
+    /// Seconds the market has been paused in all up to `now`, the current pause included.
+    pub fn paused_seconds_at(&self, now: i64) -> i64 {
+        if self.paused {
+            self.paused_seconds
+                .saturating_add(now.saturating_sub(self.paused_at).max(0))
+        } else {
+            self.paused_seconds
+        }
+    }
+
+    /// Validates a token price update: positive, and (once a price is set) within
+    /// `MAX_PRICE_CHANGE_BPS` of the current price.
+    pub fn check_price_update(&self, token_price: u64) -> Result<()> {
+        require!(token_price > 0, MarketError::InvalidPrice);
+        if self.token_price == 0 {
+            return Ok(());
+        }
+        let max_change = Bps::new(MAX_PRICE_CHANGE_BPS)?.of_floor(self.token_price)?;
+        require!(
+            token_price.abs_diff(self.token_price) <= max_change,
+            MarketError::PriceChangeTooLarge
         );
         Ok(())
     }
@@ -94,5 +161,86 @@ impl MarketConfig {
 
     pub fn token_discount(&self) -> Bps {
         Bps::new(self.token_discount_bps).expect("stored discount is validated")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn market() -> MarketConfig {
+        MarketConfig {
+            creator: Pubkey::default(),
+            authority: Pubkey::default(),
+            treasury: Pubkey::default(),
+            stable_mint: Pubkey::default(),
+            token_mint: Pubkey::default(),
+            fee_bps: 0,
+            token_discount_bps: 0,
+            paused: false,
+            ignition_funded: 0,
+            bump: 0,
+            ignition_vault_bump: 0,
+            price_authority: Pubkey::default(),
+            token_price: 0,
+            token_price_updated_at: 0,
+            max_price_staleness: MIN_PRICE_STALENESS,
+            start_timeout: MIN_START_TIMEOUT,
+            dispute_window: MIN_DISPUTE_WINDOW,
+            escrowed_stable: 0,
+            escrowed_token: 0,
+            pending_authority: Pubkey::default(),
+            paused_at: 0,
+            paused_seconds: 0,
+        }
+    }
+
+    #[test]
+    fn paused_time_accumulates_and_repeated_calls_change_nothing() {
+        let mut m = market();
+        m.set_paused(true, 100).unwrap();
+        m.set_paused(true, 150).unwrap(); // already paused: the pause still began at 100
+        assert_eq!(m.paused_seconds_at(160), 60);
+        m.set_paused(false, 200).unwrap();
+        m.set_paused(false, 250).unwrap();
+        assert_eq!((m.paused_seconds, m.paused_at), (100, 0));
+        assert_eq!(m.paused_seconds_at(1_000), 100);
+        m.set_paused(true, 1_000).unwrap();
+        m.set_paused(false, 1_010).unwrap();
+        assert_eq!(m.paused_seconds_at(2_000), 110);
+    }
+
+    #[test]
+    fn price_updates_move_at_most_max_price_change_bps() {
+        let mut m = market();
+        assert!(m.check_price_update(0).is_err());
+        assert!(m.check_price_update(u64::MAX).is_ok(), "first price: any");
+        m.token_price = 10_000;
+        for (price, ok) in [
+            (5_000, true),
+            (4_999, false),
+            (15_000, true),
+            (15_001, false),
+            (1, false),
+        ] {
+            assert_eq!(m.check_price_update(price).is_ok(), ok, "{price}");
+        }
+        m.token_price = u64::MAX;
+        assert!(m.check_price_update(u64::MAX / 2 + 1).is_ok());
+    }
+
+    #[test]
+    fn time_settings_are_bounded() {
+        let ok = (MIN_DISPUTE_WINDOW, MIN_START_TIMEOUT, MIN_PRICE_STALENESS);
+        assert!(MarketConfig::check_times(ok.0, ok.1, ok.2).is_ok());
+        assert!(MarketConfig::check_times(
+            MAX_DISPUTE_WINDOW,
+            MAX_START_TIMEOUT,
+            MAX_PRICE_STALENESS
+        )
+        .is_ok());
+        assert!(MarketConfig::check_times(-1, ok.1, ok.2).is_err());
+        assert!(MarketConfig::check_times(ok.0, MAX_START_TIMEOUT + 1, ok.2).is_err());
+        assert!(MarketConfig::check_times(ok.0, ok.1, i64::MIN).is_err());
     }
 }

@@ -19,4 +19,7 @@ pub struct Supplier {
     /// Rentals created and not yet settled, cancelled or reclaimed.
     pub open_rentals: u32,
     pub bump: u8,
+    /// Lowest token price (stablecoin base units per whole token) at which the supplier accepts
+    /// payment in the market token: 0 = any price, `u64::MAX` = stablecoin only.
+    pub min_token_price: u64,
 }

@@ -13,13 +13,14 @@ pub struct InitializeArgs {
     pub fee_bps: u16,
     /// Share of the fee waived for payment in the market token (`<= 10_000`).
     pub token_discount_bps: u16,
-    /// Sets the market token's price (`set_token_price`).
+    /// Sets the market token's price (`set_token_price`); not the default key.
     pub price_authority: Pubkey,
-    /// Seconds after which a token price is stale.
+    /// Seconds after which a token price is stale (`MIN_PRICE_STALENESS..=MAX_PRICE_STALENESS`).
     pub max_price_staleness: i64,
-    /// Seconds a supplier has to start a rental.
+    /// Seconds a supplier has to start a rental (`MIN_START_TIMEOUT..=MAX_START_TIMEOUT`).
     pub start_timeout: i64,
-    /// Seconds after a rental's end during which it can be disputed.
+    /// Seconds after a rental's end during which it can be disputed
+    /// (`MIN_DISPUTE_WINDOW..=MAX_DISPUTE_WINDOW`).
     pub dispute_window: i64,
 }
 
@@ -53,10 +54,20 @@ pub struct Initialize<'info> {
 impl Initialize<'_> {
     pub fn validate(&self, args: &InitializeArgs) -> Result<()> {
         MarketConfig::check_fees(args.fee_bps, args.token_discount_bps)?;
+        MarketConfig::check_times(
+            args.dispute_window,
+            args.start_timeout,
+            args.max_price_staleness,
+        )?;
         require_keys_neq!(
             args.treasury,
             Pubkey::default(),
             MarketError::InvalidTreasury
+        );
+        require_keys_neq!(
+            args.price_authority,
+            Pubkey::default(),
+            MarketError::InvalidPriceAuthority
         );
         Ok(())
     }
@@ -89,6 +100,8 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         escrowed_stable: 0,
         escrowed_token: 0,
         pending_authority: Pubkey::default(),
+        paused_at: 0,
+        paused_seconds: 0,
     });
     emit!(MarketInitialized {
         market: market.key(),
@@ -98,6 +111,10 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         token_mint: market.token_mint,
         fee_bps: market.fee_bps,
         token_discount_bps: market.token_discount_bps,
+        price_authority: market.price_authority,
+        max_price_staleness: market.max_price_staleness,
+        start_timeout: market.start_timeout,
+        dispute_window: market.dispute_window,
     });
     Ok(())
 }

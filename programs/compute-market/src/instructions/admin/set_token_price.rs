@@ -19,19 +19,22 @@ pub struct SetTokenPrice<'info> {
     pub market: Account<'info, MarketConfig>,
 }
 
-/// `token_price`: stablecoin base units per whole market token.
+/// `token_price`: stablecoin base units per whole market token; positive and, once a price is
+/// set, within `MAX_PRICE_CHANGE_BPS` of the previous one.
 pub fn handler(ctx: Context<SetTokenPrice>, token_price: u64) -> Result<()> {
     require!(
         ctx.remaining_accounts.is_empty(),
         MarketError::UnexpectedRemainingAccounts
     );
-    require!(token_price > 0, MarketError::InvalidPrice);
     let now = Clock::get()?.unix_timestamp;
     let market = &mut ctx.accounts.market;
+    market.check_price_update(token_price)?;
+    let previous_price = market.token_price;
     market.token_price = token_price;
     market.token_price_updated_at = now;
     emit!(TokenPriceSet {
         market: market.key(),
+        previous_price,
         token_price,
         updated_at: now
     });

@@ -4,7 +4,8 @@ use crate::{
     constants::MARKET_SEED, errors::MarketError, events::MarketConfigUpdated, state::MarketConfig,
 };
 
-/// Every field is optional: `None` keeps the current value.
+/// Every field is optional: `None` keeps the current value. The time settings are fixed at
+/// `initialize` (open rentals keep the windows they were bought under).
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default)]
 pub struct UpdateConfigArgs {
     pub treasury: Option<Pubkey>,
@@ -47,6 +48,7 @@ pub fn handler(ctx: Context<UpdateConfig>, args: UpdateConfigArgs) -> Result<()>
         ctx.remaining_accounts.is_empty(),
         MarketError::UnexpectedRemainingAccounts
     );
+    let now = Clock::get()?.unix_timestamp;
     let market = &mut ctx.accounts.market;
     if let Some(treasury) = args.treasury {
         market.treasury = treasury;
@@ -58,7 +60,7 @@ pub fn handler(ctx: Context<UpdateConfig>, args: UpdateConfigArgs) -> Result<()>
         market.token_discount_bps = token_discount_bps;
     }
     if let Some(paused) = args.paused {
-        market.paused = paused;
+        market.set_paused(paused, now)?;
     }
     emit!(MarketConfigUpdated {
         market: market.key(),
@@ -66,6 +68,7 @@ pub fn handler(ctx: Context<UpdateConfig>, args: UpdateConfigArgs) -> Result<()>
         fee_bps: market.fee_bps,
         token_discount_bps: market.token_discount_bps,
         paused: market.paused,
+        paused_seconds: market.paused_seconds,
     });
     Ok(())
 }

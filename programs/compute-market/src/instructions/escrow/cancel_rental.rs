@@ -91,7 +91,8 @@ pub fn cancel_handler(ctx: Context<RefundRental>) -> Result<()> {
     ctx.accounts.refund(false)
 }
 
-/// The supplier never started within the timeout: anyone returns everything to the customer.
+/// The supplier never started within the timeout (paused time not counted, as in
+/// `start_rental`): anyone returns everything to the customer.
 pub fn reclaim_handler(ctx: Context<RefundRental>) -> Result<()> {
     require!(
         ctx.remaining_accounts.is_empty(),
@@ -100,9 +101,7 @@ pub fn reclaim_handler(ctx: Context<RefundRental>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let rental = &ctx.accounts.rental;
     require!(
-        now > rental
-            .created_at
-            .saturating_add(ctx.accounts.market.start_timeout),
+        now > rental.start_deadline(&ctx.accounts.market, now),
         MarketError::StartTimeoutNotReached
     );
     ctx.accounts.refund(true)

@@ -28,7 +28,8 @@ pub struct RentalQuote {
 /// Price and fee of `hours` of `supplier` paid in `mint`. In the stablecoin: the fee is
 /// `fee_bps` of the price, rounded up. In the market token: the fee is reduced by
 /// `token_discount_bps` (the waived part rounded down), and price and fee are converted at the
-/// current token price, rounded up; a price older than `max_price_staleness` is refused.
+/// current token price, rounded up; a price older than `max_price_staleness`, or below the
+/// supplier's `min_token_price`, is refused.
 pub fn quote(
     market: &MarketConfig,
     supplier: &Supplier,
@@ -52,6 +53,10 @@ pub fn quote(
         market.token_price > 0
             && now.saturating_sub(market.token_price_updated_at) <= market.max_price_staleness,
         MarketError::StalePrice
+    );
+    require!(
+        market.token_price >= supplier.min_token_price,
+        MarketError::TokenPriceBelowFloor
     );
     let waived = market.token_discount().of_floor(fee_stable)?;
     Ok(RentalQuote {
@@ -173,6 +178,11 @@ pub fn handler(ctx: Context<CreateRental>, args: CreateRentalArgs) -> Result<()>
         ends_at: 0,
         state: RentalState::Created,
         bump: ctx.bumps.rental,
+        // not paused here (`validate`), so this is the cumulative paused time
+        paused_seconds_at_creation: market.paused_seconds,
+        gpu_count: supplier.gpu_count,
+        hourly_price: supplier.hourly_price,
+        gpu_model: supplier.gpu_model.clone(),
     });
 
     token::transfer_checked(
@@ -193,6 +203,9 @@ pub fn handler(ctx: Context<CreateRental>, args: CreateRentalArgs) -> Result<()>
         rental: ctx.accounts.rental.key(),
         customer: ctx.accounts.customer.key(),
         supplier: ctx.accounts.supplier.key(),
+        gpu_model: ctx.accounts.supplier.gpu_model.clone(),
+        gpu_count: ctx.accounts.supplier.gpu_count,
+        hourly_price: ctx.accounts.supplier.hourly_price,
         hours: args.hours,
         payment_mint: mint_key,
         price: q.price,

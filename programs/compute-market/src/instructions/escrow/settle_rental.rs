@@ -12,8 +12,9 @@ use crate::{
 
 #[derive(Accounts)]
 pub struct SettleRental<'info> {
-    /// The market authority (usage reports, dispute resolution), or anyone once the dispute
-    /// window has closed on an undisputed rental.
+    /// The market authority (usage reports, dispute resolution), or anyone for the full
+    /// delivery once the dispute window has closed on an undisputed rental, or one more window
+    /// later on a disputed one the authority has not resolved.
     pub settler: Signer<'info>,
 
     #[account(mut, seeds = [MARKET_SEED, market.creator.as_ref()], bump = market.bump)]
@@ -93,23 +94,23 @@ pub fn handler(ctx: Context<SettleRental>, delivered_hours: u32) -> Result<()> {
         MarketError::InvalidRentalState
     );
     let window_end = rental.ends_at.saturating_add(market.dispute_window);
+    // a dispute gives the authority one more window to rule
+    let open_until = match rental.state {
+        RentalState::Disputed => window_end.saturating_add(market.dispute_window),
+        _ => window_end,
+    };
     let by_authority = ctx.accounts.settler.key() == market.authority;
     let delivered = if by_authority {
         delivered_hours
-    } else if rental.state == RentalState::Active && now >= window_end {
-        // undisputed and past the window: the full delivery is due to the supplier
+    } else if now >= open_until {
+        // Undisputed and past the window, or disputed and left unresolved by the authority
+        // past its deadline: the rental settles as delivered in full (it ended at least one
+        // window ago). An ignored dispute neither refunds nor costs anything: it delays.
         require!(
             delivered_hours == rental.hours,
             MarketError::SettlementNotAllowed
         );
         rental.hours
-    } else if rental.state == RentalState::Disputed
-        && now >= window_end.saturating_add(market.dispute_window)
-    {
-        // the authority left a dispute unresolved for a whole further window: the customer
-        // is refunded in full rather than the money staying locked
-        require!(delivered_hours == 0, MarketError::SettlementNotAllowed);
-        0
     } else {
         return err!(MarketError::SettlementNotAllowed);
     };

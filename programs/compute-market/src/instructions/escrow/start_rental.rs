@@ -43,9 +43,7 @@ pub fn handler(ctx: Context<StartRental>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let rental = &mut ctx.accounts.rental;
     require!(
-        now <= rental
-            .created_at
-            .saturating_add(ctx.accounts.market.start_timeout),
+        now <= rental.start_deadline(&ctx.accounts.market, now),
         MarketError::StartTimeoutPassed
     );
     rental.state = RentalState::Active;

@@ -14,6 +14,9 @@ pub struct OfferArgs {
     pub gpu_count: u16,
     /// Price of one hour of the whole offer, in stablecoin base units.
     pub hourly_price: u64,
+    /// Lowest token price at which the supplier accepts payment in the market token
+    /// (stablecoin base units per whole token): 0 = any price, `u64::MAX` = stablecoin only.
+    pub min_token_price: u64,
 }
 
 impl OfferArgs {
@@ -75,6 +78,7 @@ pub fn handler(ctx: Context<RegisterSupplier>, args: OfferArgs) -> Result<()> {
         active: true,
         open_rentals: 0,
         bump: ctx.bumps.supplier,
+        min_token_price: args.min_token_price,
     });
     emit!(SupplierRegistered {
         market: supplier.market,
@@ -83,6 +87,7 @@ pub fn handler(ctx: Context<RegisterSupplier>, args: OfferArgs) -> Result<()> {
         gpu_model: args.gpu_model,
         gpu_count: args.gpu_count,
         hourly_price: args.hourly_price,
+        min_token_price: args.min_token_price,
     });
     Ok(())
 }

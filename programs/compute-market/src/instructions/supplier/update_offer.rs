@@ -8,6 +8,8 @@ pub struct UpdateOfferArgs {
     pub hourly_price: Option<u64>,
     /// `Some(false)` deactivates (no new rentals; open ones continue), `Some(true)` reactivates.
     pub active: Option<bool>,
+    /// Lowest token price accepted for payment in the market token (0 = any, `u64::MAX` = none).
+    pub min_token_price: Option<u64>,
 }
 
 #[derive(Accounts)]
@@ -50,11 +52,15 @@ pub fn handler(ctx: Context<UpdateOffer>, args: UpdateOfferArgs) -> Result<()> {
     if let Some(active) = args.active {
         supplier.active = active;
     }
+    if let Some(min_token_price) = args.min_token_price {
+        supplier.min_token_price = min_token_price;
+    }
     emit!(OfferUpdated {
         supplier: supplier.key(),
         gpu_count: supplier.gpu_count,
         hourly_price: supplier.hourly_price,
         active: supplier.active,
+        min_token_price: supplier.min_token_price,
     });
     Ok(())
 }
