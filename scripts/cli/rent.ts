@@ -155,7 +155,9 @@ withCommon(
       console.log(
         q.token
           ? `  token       price ${formatAmount(q.token.price, tk)}  fee ${formatAmount(q.token.fee, tk)}  total ${formatAmount(q.token.total, tk)}  (fee discounted)`
-          : "  token       unavailable: no fresh token price",
+          : q.tokenUnavailable === "below-supplier-floor"
+            ? `  token       unavailable: price ${formatAmount(q.tokenPrice, st)} per CMT is below the supplier's floor ${formatAmount(q.minTokenPrice, st)}`
+            : "  token       unavailable: no fresh token price",
       );
     } else {
       const ctx = await arbitrum(o);
@@ -208,7 +210,13 @@ withCommon(program.command("create").description("pay a rental into escrow"))
           Math.floor(Date.now() / 1000);
         const q = await sol.quoteRental(ctx.program, ctx.market, supplier, hours, now);
         const chosen = o.pay === "stable" ? q.stable : q.token;
-        if (!chosen) throw new Error("no fresh token price: pay in the stablecoin or retry later");
+        if (!chosen) {
+          throw new Error(
+            q.tokenUnavailable === "below-supplier-floor"
+              ? "the token price is below the supplier's floor: pay in the stablecoin"
+              : "no fresh token price: pay in the stablecoin or retry later",
+          );
+        }
         const rentalId = BigInt(o.rentalId ?? Date.now());
         const coin = await ctx.denomination(chosen.mint);
         const maxAmount = o.maxAmount ? parseAmount(o.maxAmount, coin, "--max-amount") : chosen.total;
@@ -259,7 +267,10 @@ for (const [name, description] of [
   ["cancel", "customer: cancel a rental not yet started (full refund)"],
   ["reclaim", "anyone: refund a rental not started within the timeout"],
   ["dispute", "customer: dispute a rental within the window"],
-  ["settle", "settle a rental (authority: any delivered hours; anyone: full delivery after the window)"],
+  [
+    "settle",
+    "settle a rental (authority: any delivered hours; anyone: full delivery after the window, or one window later on an unresolved dispute)",
+  ],
 ] as const) {
   const cmd = withCommon(program.command(name).description(description)).requiredOption(
     "--rental <ref>",
@@ -275,7 +286,7 @@ for (const [name, description] of [
       const delivered =
         o.delivered === undefined ? r.hours : z.coerce.number().int().min(0).parse(o.delivered);
       console.log(
-        `${name} ${rental.toBase58()}${name === "settle" ? ` (${delivered}/${r.hours} h delivered)` : ""}`,
+        `${name} ${rental.toBase58()} (${r.gpuCount} x ${r.gpuModel})${name === "settle" ? ` (${delivered}/${r.hours} h delivered)` : ""}`,
       );
       if (o.dryRun) return console.log("dry run: not sent");
       const run = {
@@ -339,12 +350,18 @@ withCommon(program.command("offer").description("supplier: list or update a GPU 
       };
       if (o.chain === "solana") {
         const ctx = solana(o);
-        const hourlyPrice = priced(await ctx.denomination(ctx.stableMint));
+        const stable = await ctx.denomination(ctx.stableMint);
+        const hourlyPrice = priced(stable);
+        // the program's "stablecoin only" is a floor no price reaches: u64::MAX
+        const minTokenPrice = o.token
+          ? parseAmount(o.minTokenPrice, stable, "--min-token-price")
+          : 2n ** 64n - 1n;
+        if (minTokenPrice >= 2n ** 64n) throw new Error("--min-token-price: too large");
         if (o.dryRun) return console.log("dry run: not sent");
         needKeypair(o);
         const supplier = await report(
           "offer",
-          sol.registerSupplier(ctx.program, ctx.market, { gpuModel, gpuCount, hourlyPrice }),
+          sol.registerSupplier(ctx.program, ctx.market, { gpuModel, gpuCount, hourlyPrice, minTokenPrice }),
         );
         console.log(`supplier ${supplier.toBase58()} (owner ${ctx.signer.publicKey.toBase58()})`);
       } else {
