@@ -292,7 +292,7 @@ export async function closeEpochTask(
 
 /** Binds a referral code to the account `--account`. Codes are assigned by the referral manager
  *  (REFERRAL_ROLE on the sale), never self-registered: the transaction is sent by the first local
- *  account holding that role (the deployer on local chains). */
+ *  account holding that role (the config's `roles.admin` after deploy:arbitrum). */
 export async function referralTask(
   args: { code: string; account: string; dryRun: boolean },
   hre: HardhatRuntimeEnvironment,

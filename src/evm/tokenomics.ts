@@ -12,6 +12,8 @@ export const MIN_DECAY_BPS = 500;
 /** EmissionSchedule.MAX_PERIOD_LENGTH, in days: no decay period is longer than two years. */
 export const MAX_PERIOD_DAYS = 730;
 /** GuardianCanceller.MAX_VETO_PERIOD, in days. */
+/** The shortest timelock delay that leaves a guardian time to veto. */
+export const MIN_VETO_DELAY_SECONDS = 86_400;
 export const MAX_GUARDIAN_VETO_DAYS = 730;
 
 const wholeTokens = z
@@ -139,6 +141,15 @@ export const TokenomicsSchema = z
         code: "custom",
         path: ["governance", "guardianVetoDays"],
         message: "a guardian veto needs a 'guardian'",
+      });
+    }
+    // The veto cancels operations waiting in the timelock: with a short delay, queue and execute
+    // follow each other before a guardian multisig can react (with 0, in one transaction).
+    if (c.governance.guardianVetoDays > 0 && c.governance.timelockDelaySeconds < MIN_VETO_DELAY_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["governance", "timelockDelaySeconds"],
+        message: `a guardian veto needs a timelock delay of at least ${MIN_VETO_DELAY_SECONDS} s (1 day) to act in`,
       });
     }
     if (e.sinks.reduce((acc, s) => acc + s.weightBps, 0) !== MAX_BPS) {

@@ -80,4 +80,14 @@ describe("tokenomics config", () => {
     e.governance.guardianVetoDays = 731;
     expect(() => parseTokenomics(e)).to.throw(/guardianVetoDays/);
   });
+
+  it("review L-2: a guardian veto with a timelock delay too short to act in is refused", () => {
+    const c = raw();
+    c.governance.timelockDelaySeconds = 0;
+    expect(() => parseTokenomics(c)).to.throw(/a guardian veto needs a timelock delay of at least 86400 s/);
+    c.governance.timelockDelaySeconds = 86_399;
+    expect(() => parseTokenomics(c)).to.throw(/timelockDelaySeconds/);
+    c.governance.timelockDelaySeconds = 86_400;
+    expect(() => parseTokenomics(c)).not.to.throw();
+  });
 });
