@@ -51,6 +51,15 @@ hh emission:execute --from 0 --to 0             # queue
 hh dev:advance --seconds 172801                 # timelock delay
 hh emission:execute --from 0 --to 0             # execute
 hh emission:plan --epochs 4
+echo "== Ethereum: a curve change passes and is queued; the guardian vetoes it (bootstrap period)"
+curve="1000000000000000000000,2500,52"
+proposal=$(hh emission:propose --account 4 --curve "$curve" | awk '/^proposal /{print $2}')
+hh dev:advance --seconds 86401
+hh governance:vote --account 4 --curve "$curve"
+hh governance:vote --account 5 --curve "$curve"
+hh dev:advance --seconds 432001
+hh emission:execute --curve "$curve"             # queue
+hh governance:veto --account 1 --id "$proposal"  # the guardian (tokenomics "guardian")
 
 arb() { npx hardhat "$@" --network localArbitrum; }
 echo "== Arbitrum: deploy licences, sale, rewards and the bridged token"

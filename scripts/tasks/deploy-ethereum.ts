@@ -24,12 +24,14 @@ export default async function deployEthereumTask(args: Args, hre: HardhatRuntime
     console.log(`dry run: would deploy to ${networkName} (chain ${chainId}); nothing sent`);
     return;
   }
+  const fromBlock = await ethers.provider.getBlockNumber(); // log searches start here
   const d = await deployEthereum(ethers, config, { log: (l) => console.log(`deployed ${l}`) });
   const file = writeDeployment(`ethereum-${networkName}`, {
     network: networkName,
     chainId: Number(chainId),
     addresses: d.addresses,
     start: d.start,
+    fromBlock,
     tokenomics: args.tokenomics,
     deployedAt: new Date().toISOString(),
   });

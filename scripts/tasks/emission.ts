@@ -40,7 +40,7 @@ async function context(hre: HardhatRuntimeEnvironment, account: number) {
   const schedule = emissionSchedule(record.addresses.emissionSchedule, signer);
   const governor = governorAt(record.addresses.governor, signer);
   const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
-  return { ethers, networkName, signer, schedule, governor, now };
+  return { ethers, networkName, signer, schedule, governor, now, fromBlock: record.fromBlock };
 }
 
 const Account = z.coerce.number().int().min(0);
@@ -94,9 +94,9 @@ const summary = (p: FoundProposal) => `proposal ${p.id} (nonce ${p.nonce} by ${p
 
 /** The live proposal of the calls named by the arguments, or a one-line error saying what there is. */
 async function liveProposal(call: ProposalCall, ctx: Awaited<ReturnType<typeof context>>) {
-  const p = await findProposal(ctx.governor, call);
+  const p = await findProposal(ctx.governor, call, ctx.fromBlock);
   if (p) return p;
-  const all = await findProposals(ctx.governor, call);
+  const all = await findProposals(ctx.governor, call, ctx.fromBlock);
   const seen = all.length === 0 ? "none was ever proposed" : `there are only: ${all.map(summary).join("; ")}`;
   const next = all.some((p) => p.state === "Executed") ? "" : " (propose it with emission:propose)";
   throw new Error(`no live proposal "${call.title}": ${seen}${next}`);
@@ -105,7 +105,7 @@ async function liveProposal(call: ProposalCall, ctx: Awaited<ReturnType<typeof c
 export async function proposeTask(args: ProposalArgs, hre: HardhatRuntimeEnvironment) {
   const ctx = await context(hre, Account.parse(args.account));
   const call = await buildProposal(args, ctx);
-  const live = await findProposal(ctx.governor, call);
+  const live = await findProposal(ctx.governor, call, ctx.fromBlock);
   if (live) console.log(`note: ${summary(live)} is live already; proposing another`);
   const p = await nextProposal(ctx.governor, call, ctx.signer.address);
   console.log(`proposal ${p.id}\n  ${p.description}`);
@@ -157,9 +157,9 @@ export async function vetoTask(args: CommonArgs & { id: string }, hre: HardhatRu
     throw new Error(`deployments/ethereum-${ctx.networkName}.json has no guardianCanceller`);
   const { GuardianCanceller__factory } = await import("../../types/ethers-contracts/index.js");
   const canceller = GuardianCanceller__factory.connect(cancellerAddress, ctx.signer);
-  const created = (await ctx.governor.queryFilter(ctx.governor.filters.ProposalCreated())).find(
-    (e) => e.args[0] === id,
-  );
+  const created = (
+    await ctx.governor.queryFilter(ctx.governor.filters.ProposalCreated(), ctx.fromBlock)
+  ).find((e) => e.args[0] === id);
   if (!created) throw new Error(`no proposal ${id} on ${ctx.networkName}`);
   const [, , targets, values, , calldatas, , , description] = created.args;
   const state = PROPOSAL_STATES[Number(await ctx.governor.state(id))];

@@ -12,6 +12,8 @@ export const EthereumRecord = z.object({
     .object({ token: address, timelock: address, governor: address, emissionSchedule: address })
     .catchall(address),
   start: z.number().int(),
+  /** the block before deployment: event searches (proposals) start here, not at genesis */
+  fromBlock: z.number().int().min(0).default(0),
 });
 export type EthereumRecord = z.infer<typeof EthereumRecord>;
 
