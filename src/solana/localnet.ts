@@ -78,7 +78,25 @@ export async function startLocalChain(opts: { port?: number } = {}): Promise<Loc
       }
     });
   });
-  const connection = new Connection(ready.rpc, { commitment: "confirmed", wsEndpoint: ready.ws });
+  // Every HTTP request of this connection is tracked, so that `stop` lets the ones still in flight
+  // finish first: web3.js starts some it never awaits (the status check racing a confirmation's
+  // websocket notification), and killing the chain under them rejects after the caller is done.
+  const inflight = new Set<Promise<unknown>>();
+  const trackedFetch: typeof fetch = (input, init) => {
+    const p = fetch(input, init);
+    const settled = p.then(
+      () => {},
+      () => {},
+    );
+    inflight.add(settled);
+    void settled.finally(() => inflight.delete(settled));
+    return p;
+  };
+  const connection = new Connection(ready.rpc, {
+    commitment: "confirmed",
+    wsEndpoint: ready.ws,
+    fetch: trackedFetch,
+  });
   // The test chain registers a new blockhash every 6.4 ms of wall time (solana-program-test's
   // simulated PoH), so a blockhash stays valid for about one second, not one minute as on a
   // cluster: web3.js's 30-second blockhash cache must be off against it.
@@ -92,6 +110,9 @@ export async function startLocalChain(opts: { port?: number } = {}): Promise<Loc
       // Close the client's websocket first (code 1000: no reconnect), so that no reconnect
       // loop keeps the process alive once the chain is gone. web3.js exposes no public close.
       (connection as unknown as { _rpcWebSocket?: { close(): void } })._rpcWebSocket?.close();
+      // Let requests still in flight settle against the live chain (each is one local round trip).
+      const drained = Promise.allSettled([...inflight]);
+      await Promise.race([drained, new Promise((r) => setTimeout(r, 5_000))]);
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
