@@ -73,6 +73,7 @@ pub mod compute_market {
     /// number must be at least `subsidy_next_epoch`; an epoch whose claims have not opened may
     /// be posted again with a new root. `total` is bounded by `max_subsidy_per_period` and by
     /// the pool (`funded - paid - reserved`).
+    #[access_control(ctx.accounts.validate(&root, total, leaf_count))]
     pub fn post_subsidy_epoch(
         ctx: Context<PostSubsidyEpoch>,
         epoch: u64,
@@ -95,6 +96,7 @@ pub mod compute_market {
 
     /// The owner of the supplier a leaf names claims its subsidy, once, with a Merkle proof,
     /// while the epoch's claim window is open (and the market not paused).
+    #[access_control(ctx.accounts.validate(amount, &proof))]
     pub fn claim_subsidy(
         ctx: Context<ClaimSubsidy>,
         epoch: u64,

@@ -223,6 +223,9 @@ export type ComputeMarket = {
         },
         {
           "name": "market",
+          "docs": [
+            "The market: its PDA signs the payment, its pool counters change."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -281,6 +284,9 @@ export type ComputeMarket = {
         },
         {
           "name": "subsidyEpoch",
+          "docs": [
+            "The epoch whose root the proof is checked against; its claimed total grows."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -331,6 +337,9 @@ export type ComputeMarket = {
         },
         {
           "name": "ignitionVault",
+          "docs": [
+            "The market's ignition vault: pays the subsidy."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -421,6 +430,9 @@ export type ComputeMarket = {
       "accounts": [
         {
           "name": "market",
+          "docs": [
+            "The epoch's market."
+          ],
           "pda": {
             "seeds": [
               {
@@ -556,6 +568,9 @@ export type ComputeMarket = {
       "accounts": [
         {
           "name": "market",
+          "docs": [
+            "The market whose reserve shrinks by the epoch's unclaimed rest."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -1282,6 +1297,9 @@ export type ComputeMarket = {
         },
         {
           "name": "market",
+          "docs": [
+            "The epoch's market."
+          ],
           "pda": {
             "seeds": [
               {
@@ -1308,6 +1326,9 @@ export type ComputeMarket = {
         },
         {
           "name": "subsidyEpoch",
+          "docs": [
+            "The epoch, not yet expired; `chunk` must cover some of its claim indices."
+          ],
           "pda": {
             "seeds": [
               {
@@ -1341,6 +1362,9 @@ export type ComputeMarket = {
         },
         {
           "name": "subsidyClaims",
+          "docs": [
+            "The chunk, `[SUBSIDY_CLAIMS_SEED, market, epoch (u64 LE), chunk (u32 LE)]`."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -1508,6 +1532,9 @@ export type ComputeMarket = {
         },
         {
           "name": "market",
+          "docs": [
+            "The market; its subsidy authority signs, and its pool and period counters change."
+          ],
           "writable": true,
           "pda": {
             "seeds": [

@@ -20,6 +20,7 @@ pub struct ClaimSubsidy<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
 
+    /// The market: its PDA signs the payment, its pool counters change.
     #[account(
         mut,
         seeds = [MARKET_SEED, market.creator.as_ref()],
@@ -36,6 +37,7 @@ pub struct ClaimSubsidy<'info> {
     )]
     pub supplier: Account<'info, Supplier>,
 
+    /// The epoch whose root the proof is checked against; its claimed total grows.
     #[account(
         mut,
         seeds = [SUBSIDY_EPOCH_SEED, market.key().as_ref(), &epoch.to_le_bytes()],
@@ -62,6 +64,7 @@ pub struct ClaimSubsidy<'info> {
     /// The market token (SPL Token; `Account<Mint>` refuses Token-2022).
     pub token_mint: Account<'info, Mint>,
 
+    /// The market's ignition vault: pays the subsidy.
     #[account(
         mut,
         seeds = [IGNITION_VAULT_SEED, market.key().as_ref()],
@@ -77,6 +80,18 @@ pub struct ClaimSubsidy<'info> {
     pub system_program: Program<'info, System>,
 }
 
+impl ClaimSubsidy<'_> {
+    pub fn validate(&self, amount: u64, proof: &[[u8; 32]]) -> Result<()> {
+        require!(!self.market.paused, MarketError::MarketPaused);
+        require!(amount > 0, MarketError::InvalidAmount);
+        require!(
+            proof.len() <= MAX_SUBSIDY_PROOF_DEPTH as usize,
+            MarketError::SubsidyProofTooLong
+        );
+        Ok(())
+    }
+}
+
 /// Pays `amount` of epoch `epoch` to the supplier at claim index `index`, once, if `proof`
 /// proves the leaf `(market, epoch, index, supplier, amount)` against the epoch's root, while
 /// its claim window is open and the market is not paused.
@@ -90,12 +105,6 @@ pub fn handler(
     require!(
         ctx.remaining_accounts.is_empty(),
         MarketError::UnexpectedRemainingAccounts
-    );
-    require!(!ctx.accounts.market.paused, MarketError::MarketPaused);
-    require!(amount > 0, MarketError::InvalidAmount);
-    require!(
-        proof.len() <= MAX_SUBSIDY_PROOF_DEPTH as usize,
-        MarketError::SubsidyProofTooLong
     );
     let now = Clock::get()?.unix_timestamp;
     let market_key = ctx.accounts.market.key();

@@ -10,6 +10,7 @@ use crate::{
 #[derive(Accounts)]
 #[instruction(epoch: u64)]
 pub struct CloseSubsidyEpoch<'info> {
+    /// The market whose reserve shrinks by the epoch's unclaimed rest.
     #[account(mut, seeds = [MARKET_SEED, market.creator.as_ref()], bump = market.bump)]
     pub market: Account<'info, MarketConfig>,
 
@@ -59,6 +60,7 @@ pub fn handler(ctx: Context<CloseSubsidyEpoch>, epoch: u64) -> Result<()> {
 #[derive(Accounts)]
 #[instruction(epoch: u64, chunk: u32)]
 pub struct CloseSubsidyClaims<'info> {
+    /// The epoch's market.
     #[account(seeds = [MARKET_SEED, market.creator.as_ref()], bump = market.bump)]
     pub market: Account<'info, MarketConfig>,
 
@@ -77,7 +79,7 @@ pub struct CloseSubsidyClaims<'info> {
             &epoch.to_le_bytes(),
             &chunk.to_le_bytes(),
         ],
-        bump,
+        bump = subsidy_claims.load()?.bump,
         constraint = subsidy_claims.load()?.payer == payer.key() @ MarketError::NotRecordedPayer,
         close = payer,
     )]

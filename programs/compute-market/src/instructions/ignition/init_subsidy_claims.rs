@@ -14,9 +14,11 @@ pub struct InitSubsidyClaims<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
 
+    /// The epoch's market.
     #[account(seeds = [MARKET_SEED, market.creator.as_ref()], bump = market.bump)]
     pub market: Account<'info, MarketConfig>,
 
+    /// The epoch, not yet expired; `chunk` must cover some of its claim indices.
     #[account(
         seeds = [SUBSIDY_EPOCH_SEED, market.key().as_ref(), &epoch.to_le_bytes()],
         bump = subsidy_epoch.bump,
@@ -24,6 +26,7 @@ pub struct InitSubsidyClaims<'info> {
     )]
     pub subsidy_epoch: Account<'info, SubsidyEpoch>,
 
+    /// The chunk, `[SUBSIDY_CLAIMS_SEED, market, epoch (u64 LE), chunk (u32 LE)]`.
     #[account(
         init,
         payer = payer,

@@ -14,6 +14,7 @@ pub struct PostSubsidyEpoch<'info> {
     #[account(mut)]
     pub subsidy_authority: Signer<'info>,
 
+    /// The market; its subsidy authority signs, and its pool and period counters change.
     #[account(
         mut,
         seeds = [MARKET_SEED, market.creator.as_ref()],
@@ -36,6 +37,16 @@ pub struct PostSubsidyEpoch<'info> {
     pub system_program: Program<'info, System>,
 }
 
+impl PostSubsidyEpoch<'_> {
+    pub fn validate(&self, root: &[u8; 32], total: u64, leaf_count: u32) -> Result<()> {
+        require!(
+            *root != [0u8; 32] && total > 0 && leaf_count > 0,
+            MarketError::InvalidSubsidyEpoch
+        );
+        Ok(())
+    }
+}
+
 /// Posts epoch `epoch` (a new number, at least `subsidy_next_epoch`) or replaces the root of
 /// one whose claims have not opened. `total` counts against `max_subsidy_per_period` (a replaced
 /// root's old total is freed if it was counted in the same period) and must be covered by the
@@ -50,10 +61,6 @@ pub fn handler(
     require!(
         ctx.remaining_accounts.is_empty(),
         MarketError::UnexpectedRemainingAccounts
-    );
-    require!(
-        root != [0u8; 32] && total > 0 && leaf_count > 0,
-        MarketError::InvalidSubsidyEpoch
     );
     let now = Clock::get()?.unix_timestamp;
     let market = &mut ctx.accounts.market;
