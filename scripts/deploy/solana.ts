@@ -1,5 +1,6 @@
-// Deploys the Solana side: creates (on localnet) the test mints, initializes the market,
-// creates and funds the ignition vault, and writes deployments/solana-<network>.json.
+// Deploys the Solana side: creates (on localnet) the test mints, initializes the market (its
+// subsidy authority and ignition-subsidy settings included), creates and funds the ignition
+// vault, and writes deployments/solana-<network>.json.
 //   npx tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url http://127.0.0.1:8899
 import { readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -13,6 +14,7 @@ import { z } from "zod";
 
 import { DEPLOYMENTS_DIR, writeDeployment } from "../../src/deployments.js";
 import { initEscrowVaults, setTokenPrice } from "../../src/solana/escrow.js";
+import { SUBSIDY_BOUNDS } from "../../src/solana/ignition.js";
 import {
   fundIgnition,
   initIgnitionVault,
@@ -30,6 +32,10 @@ const pubkey = SolanaPubkey;
 /** Seconds within the program's bounds for `name` (`TIME_BOUNDS`, read from the IDL). */
 const seconds = (name: keyof typeof TIME_BOUNDS, fallback: number) =>
   z.number().int().min(TIME_BOUNDS[name][0]).max(TIME_BOUNDS[name][1]).default(fallback);
+/** Seconds within the program's bounds for subsidy setting `name` (`SUBSIDY_BOUNDS`, from the IDL). */
+const subsidySeconds = (name: keyof typeof SUBSIDY_BOUNDS, fallback: number) =>
+  z.number().int().min(SUBSIDY_BOUNDS[name][0]).max(SUBSIDY_BOUNDS[name][1]).default(fallback);
+const U64_MAX = 2n ** 64n - 1n;
 
 const Config = z
   .object({
@@ -51,6 +57,19 @@ const Config = z
     disputeWindow: seconds("disputeWindow", 86_400),
     /** stablecoin base units per whole token; the deployer is the price authority at first */
     initialTokenPrice: z.string().regex(/^\d+$/).optional(),
+    /** posts ignition-subsidy epochs (default: the deployer) */
+    subsidyAuthority: pubkey.optional(),
+    /** most market-token base units posted over all subsidy epochs of one subsidy period */
+    maxSubsidyPerPeriod: z
+      .string()
+      .regex(/^[1-9]\d*$/, "a positive integer (base units)")
+      .refine((v) => BigInt(v) <= U64_MAX, "at most 2^64 - 1"),
+    /** length of a subsidy period, over which maxSubsidyPerPeriod applies (seconds) */
+    subsidyPeriod: subsidySeconds("period", 86_400),
+    /** from posting an epoch to its claims opening; its root may be replaced until then (seconds) */
+    subsidyClaimDelay: subsidySeconds("claimDelay", 3_600),
+    /** how long an epoch's claims stay open; then anyone closes it back to the pool (seconds) */
+    subsidyClaimWindow: subsidySeconds("claimWindow", 30 * 86_400),
   })
   .refine((c) => c.createTestMints || (c.stableMint && c.tokenMint), {
     message: "stableMint and tokenMint are required unless createTestMints is true",
@@ -88,6 +107,11 @@ async function main() {
     maxPriceStaleness: config.maxPriceStaleness,
     startTimeout: config.startTimeout,
     disputeWindow: config.disputeWindow,
+    subsidyAuthority: config.subsidyAuthority ?? deployer.publicKey.toBase58(),
+    maxSubsidyPerPeriod: config.maxSubsidyPerPeriod,
+    subsidyPeriod: config.subsidyPeriod,
+    subsidyClaimDelay: config.subsidyClaimDelay,
+    subsidyClaimWindow: config.subsidyClaimWindow,
   };
   if (opts.dryRun) {
     console.log(JSON.stringify({ dryRun: true, ...plan }, null, 2));
@@ -119,6 +143,11 @@ async function main() {
     maxPriceStaleness: config.maxPriceStaleness,
     startTimeout: config.startTimeout,
     disputeWindow: config.disputeWindow,
+    subsidyAuthority: new PublicKey(plan.subsidyAuthority),
+    maxSubsidyPerPeriod: BigInt(config.maxSubsidyPerPeriod),
+    subsidyPeriod: config.subsidyPeriod,
+    subsidyClaimDelay: config.subsidyClaimDelay,
+    subsidyClaimWindow: config.subsidyClaimWindow,
   });
   const { vault } = await initIgnitionVault(anchorProgram, market);
   await initEscrowVaults(anchorProgram, market);

@@ -70,6 +70,20 @@ export interface InitializeMarketParams {
   maxPriceStaleness?: number;
   startTimeout?: number;
   disputeWindow?: number;
+  /** Posts ignition-subsidy epochs (default: the creator; never the default key). */
+  subsidyAuthority?: PublicKey;
+  /**
+   * The most posted over all subsidy epochs of one subsidy period, in market-token base units
+   * (> 0; default: 2^64 - 1, i.e. bounded by the funded pool only: set it in production).
+   */
+  maxSubsidyPerPeriod?: bigint;
+  /**
+   * Seconds, within `SUBSIDY_BOUNDS` (src/solana/ignition.ts); defaults: 1-day periods, claims
+   * open 1 h after posting, stay open 30 days.
+   */
+  subsidyPeriod?: number;
+  subsidyClaimDelay?: number;
+  subsidyClaimWindow?: number;
 }
 
 /** Creates the market of the provider's wallet; returns its address and the signature. */
@@ -84,6 +98,11 @@ export async function initializeMarket(program: Program<ComputeMarket>, p: Initi
       maxPriceStaleness: new BN(p.maxPriceStaleness ?? 3_600),
       startTimeout: new BN(p.startTimeout ?? 3_600),
       disputeWindow: new BN(p.disputeWindow ?? 86_400),
+      subsidyAuthority: p.subsidyAuthority ?? creator,
+      maxSubsidyPerPeriod: new BN((p.maxSubsidyPerPeriod ?? 2n ** 64n - 1n).toString()),
+      subsidyPeriod: new BN(p.subsidyPeriod ?? 86_400),
+      subsidyClaimDelay: new BN(p.subsidyClaimDelay ?? 3_600),
+      subsidyClaimWindow: new BN(p.subsidyClaimWindow ?? 30 * 86_400),
     })
     .accounts({ creator, stableMint: p.stableMint, tokenMint: p.tokenMint })
     .rpc();

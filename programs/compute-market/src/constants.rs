@@ -62,3 +62,42 @@ pub const MAX_PRICE_STALENESS: i64 = 24 * 3_600;
 /// larger real moves take several updates).
 #[constant]
 pub const MAX_PRICE_CHANGE_BPS: u16 = 5_000;
+
+// Ignition subsidies: epochs posted by the subsidy authority as Merkle roots, claimed by
+// suppliers once each (`instructions/ignition/`).
+
+/// Seed of a subsidy epoch PDA: `[SUBSIDY_EPOCH_SEED, market, epoch (u64 LE)]`.
+#[constant]
+pub const SUBSIDY_EPOCH_SEED: &[u8] = b"subsidy_epoch";
+/// Seed of a claimed-bitmap chunk PDA: `[SUBSIDY_CLAIMS_SEED, market, epoch (u64 LE), chunk (u32 LE)]`.
+#[constant]
+pub const SUBSIDY_CLAIMS_SEED: &[u8] = b"subsidy_claims";
+/// Bytes of one chunk's claimed-bitmap. 1 KiB keeps the first claimer's rent small (about
+/// 0.008 SOL, returned at close) and far below the 10 KiB an instruction may allocate.
+pub const SUBSIDY_CHUNK_BYTES: usize = 1_024;
+/// Leaves (claim indices) per chunk: index `i` is bit `i % SUBSIDY_CHUNK_BITS` of chunk
+/// `i / SUBSIDY_CHUNK_BITS`.
+#[constant]
+pub const SUBSIDY_CHUNK_BITS: u32 = (SUBSIDY_CHUNK_BYTES * 8) as u32;
+/// Longest proof a claim may carry: a tree of at most 2^32 leaves (leaf counts are `u32`).
+#[constant]
+pub const MAX_SUBSIDY_PROOF_DEPTH: u32 = 32;
+/// Shortest subsidy period (the span over which `max_subsidy_per_period` applies): 1 hour.
+#[constant]
+pub const MIN_SUBSIDY_PERIOD: i64 = 3_600;
+/// Longest subsidy period: 366 days.
+#[constant]
+pub const MAX_SUBSIDY_PERIOD: i64 = 366 * 24 * 3_600;
+/// Shortest delay between posting an epoch and its claims opening (the time in which a wrong
+/// root can be replaced, or the market paused): 1 hour.
+#[constant]
+pub const MIN_SUBSIDY_CLAIM_DELAY: i64 = 3_600;
+/// Longest claim delay: 7 days.
+#[constant]
+pub const MAX_SUBSIDY_CLAIM_DELAY: i64 = 7 * 24 * 3_600;
+/// Shortest claim window: 1 day (as `CheckerRewards.MIN_CLAIM_WINDOW` on Arbitrum).
+#[constant]
+pub const MIN_SUBSIDY_CLAIM_WINDOW: i64 = 24 * 3_600;
+/// Longest claim window: 365 days (unclaimed subsidies and chunk rent are locked until it ends).
+#[constant]
+pub const MAX_SUBSIDY_CLAIM_WINDOW: i64 = 365 * 24 * 3_600;

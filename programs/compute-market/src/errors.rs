@@ -60,4 +60,44 @@ pub enum MarketError {
     PriceChangeTooLarge,
     #[msg("The token price is below the supplier's floor for token payment")]
     TokenPriceBelowFloor,
+    #[msg("The subsidy authority cannot be the default public key")]
+    InvalidSubsidyAuthority,
+    #[msg("The subsidy cap per period must be greater than zero")]
+    InvalidSubsidyCap,
+    #[msg("The subsidy period is outside MIN_SUBSIDY_PERIOD..=MAX_SUBSIDY_PERIOD")]
+    InvalidSubsidyPeriod,
+    #[msg("The subsidy claim delay is outside MIN_SUBSIDY_CLAIM_DELAY..=MAX_SUBSIDY_CLAIM_DELAY")]
+    InvalidSubsidyClaimDelay,
+    #[msg(
+        "The subsidy claim window is outside MIN_SUBSIDY_CLAIM_WINDOW..=MAX_SUBSIDY_CLAIM_WINDOW"
+    )]
+    InvalidSubsidyClaimWindow,
+    #[msg("A subsidy epoch needs a non-zero root, total and leaf count")]
+    InvalidSubsidyEpoch,
+    #[msg("The subsidies posted in this period would exceed max_subsidy_per_period")]
+    SubsidyCapExceeded,
+    #[msg("The ignition pool (funded - paid - reserved) does not cover the epoch's total")]
+    SubsidyPoolExceeded,
+    #[msg("The subsidy epoch's claims have opened: its root can no longer be replaced")]
+    SubsidyEpochAlreadyOpen,
+    #[msg("The subsidy epoch number is below the next unused one (posted or closed before)")]
+    SubsidyEpochNumberUsed,
+    #[msg("The subsidy epoch's claim window has not opened yet")]
+    SubsidyEpochNotOpen,
+    #[msg("The subsidy epoch's claim window has ended")]
+    SubsidyEpochExpired,
+    #[msg("The subsidy epoch's claim window has not ended yet")]
+    SubsidyEpochNotExpired,
+    #[msg("The claim index is not below the epoch's leaf count, or the chunk is out of range")]
+    InvalidSubsidyIndex,
+    #[msg("This subsidy has already been claimed")]
+    SubsidyAlreadyClaimed,
+    #[msg("The Merkle proof does not prove this claim against the epoch's root")]
+    InvalidSubsidyProof,
+    #[msg("The Merkle proof is longer than MAX_SUBSIDY_PROOF_DEPTH")]
+    SubsidyProofTooLong,
+    #[msg("The claims would exceed the subsidy epoch's total")]
+    SubsidyEpochOverclaimed,
+    #[msg("The account is not the payer recorded for it")]
+    NotRecordedPayer,
 }

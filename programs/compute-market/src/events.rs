@@ -13,6 +13,11 @@ pub struct MarketInitialized {
     pub max_price_staleness: i64,
     pub start_timeout: i64,
     pub dispute_window: i64,
+    pub subsidy_authority: Pubkey,
+    pub max_subsidy_per_period: u64,
+    pub subsidy_period: i64,
+    pub subsidy_claim_delay: i64,
+    pub subsidy_claim_window: i64,
 }
 
 #[event]
@@ -138,4 +143,53 @@ pub struct AuthorityTransferred {
 pub struct PriceAuthoritySet {
     pub market: Pubkey,
     pub price_authority: Pubkey,
+}
+
+#[event]
+pub struct SubsidyAuthoritySet {
+    pub market: Pubkey,
+    pub subsidy_authority: Pubkey,
+}
+
+#[event]
+pub struct SubsidyEpochPosted {
+    pub market: Pubkey,
+    pub epoch: u64,
+    pub root: [u8; 32],
+    pub total: u64,
+    pub leaf_count: u32,
+    pub opens_at: i64,
+    pub expires_at: i64,
+    /// True when an epoch that had not opened yet got a new root.
+    pub replaced: bool,
+}
+
+#[event]
+pub struct SubsidyClaimed {
+    pub market: Pubkey,
+    pub epoch: u64,
+    pub index: u32,
+    /// The Supplier account the leaf names.
+    pub supplier: Pubkey,
+    /// Its owner, who signed and was paid.
+    pub owner: Pubkey,
+    pub amount: u64,
+}
+
+#[event]
+pub struct SubsidyEpochClosed {
+    pub market: Pubkey,
+    pub epoch: u64,
+    pub claimed: u64,
+    /// What was still reserved for the epoch and went back to the pool.
+    pub released: u64,
+}
+
+#[event]
+pub struct SubsidyClaimsClosed {
+    pub market: Pubkey,
+    pub epoch: u64,
+    pub chunk: u32,
+    /// Received the chunk's rent.
+    pub payer: Pubkey,
 }

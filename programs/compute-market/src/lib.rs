@@ -9,6 +9,7 @@ pub mod errors;
 pub mod events;
 pub mod instructions;
 pub mod math;
+pub mod merkle;
 pub mod state;
 
 use instructions::*;
@@ -57,6 +58,69 @@ pub mod compute_market {
     /// Rotates the price authority (market authority).
     pub fn set_price_authority(ctx: Context<UpdateConfig>, price_authority: Pubkey) -> Result<()> {
         instructions::admin::authority::set_price_authority_handler(ctx, price_authority)
+    }
+
+    /// Rotates the subsidy authority (market authority); never the default key.
+    pub fn set_subsidy_authority(
+        ctx: Context<UpdateConfig>,
+        subsidy_authority: Pubkey,
+    ) -> Result<()> {
+        instructions::admin::authority::set_subsidy_authority_handler(ctx, subsidy_authority)
+    }
+
+    /// Posts an ignition-subsidy epoch (subsidy authority): its Merkle root over
+    /// `(market, epoch, index, supplier, amount)` leaves, total and leaf count. A new epoch
+    /// number must be at least `subsidy_next_epoch`; an epoch whose claims have not opened may
+    /// be posted again with a new root. `total` is bounded by `max_subsidy_per_period` and by
+    /// the pool (`funded - paid - reserved`).
+    #[access_control(ctx.accounts.validate(&root, total, leaf_count))]
+    pub fn post_subsidy_epoch(
+        ctx: Context<PostSubsidyEpoch>,
+        epoch: u64,
+        root: [u8; 32],
+        total: u64,
+        leaf_count: u32,
+    ) -> Result<()> {
+        instructions::ignition::post_subsidy_epoch::handler(ctx, epoch, root, total, leaf_count)
+    }
+
+    /// Creates one chunk of an epoch's claimed-bitmap ahead of its first claim (anyone; the
+    /// payer gets the rent back when the chunk is closed).
+    pub fn init_subsidy_claims(
+        ctx: Context<InitSubsidyClaims>,
+        epoch: u64,
+        chunk: u32,
+    ) -> Result<()> {
+        instructions::ignition::init_subsidy_claims::handler(ctx, epoch, chunk)
+    }
+
+    /// The owner of the supplier a leaf names claims its subsidy, once, with a Merkle proof,
+    /// while the epoch's claim window is open (and the market not paused).
+    #[access_control(ctx.accounts.validate(amount, &proof))]
+    pub fn claim_subsidy(
+        ctx: Context<ClaimSubsidy>,
+        epoch: u64,
+        index: u32,
+        amount: u64,
+        proof: Vec<[u8; 32]>,
+    ) -> Result<()> {
+        instructions::ignition::claim_subsidy::handler(ctx, epoch, index, amount, proof)
+    }
+
+    /// Anyone, after an epoch's claim window: its unclaimed part returns to the pool and its
+    /// account closes (rent to the payer).
+    pub fn close_subsidy_epoch(ctx: Context<CloseSubsidyEpoch>, epoch: u64) -> Result<()> {
+        instructions::ignition::close_subsidy_epoch::handler(ctx, epoch)
+    }
+
+    /// Anyone, after an epoch's claim window: closes one chunk of its claimed-bitmap (rent to
+    /// whoever paid for it).
+    pub fn close_subsidy_claims(
+        ctx: Context<CloseSubsidyClaims>,
+        epoch: u64,
+        chunk: u32,
+    ) -> Result<()> {
+        instructions::ignition::close_subsidy_epoch::close_claims_handler(ctx, epoch, chunk)
     }
 
     /// Creates the escrow vault of one accepted mint (market authority).

@@ -193,6 +193,462 @@ export type ComputeMarket = {
       "args": []
     },
     {
+      "name": "claimSubsidy",
+      "docs": [
+        "The owner of the supplier a leaf names claims its subsidy, once, with a Merkle proof,",
+        "while the epoch's claim window is open (and the market not paused)."
+      ],
+      "discriminator": [
+        1,
+        44,
+        137,
+        228,
+        120,
+        20,
+        74,
+        69
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "docs": [
+            "The owner of the supplier record the leaf names; pays for the bitmap chunk if it is the",
+            "chunk's first claimer (and gets that rent back when the chunk is closed)."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "supplier"
+          ]
+        },
+        {
+          "name": "market",
+          "docs": [
+            "The market: its PDA signs the payment, its pool counters change."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          },
+          "relations": [
+            "subsidyEpoch"
+          ]
+        },
+        {
+          "name": "supplier",
+          "docs": [
+            "The supplier record the leaf names, `[SUPPLIER_SEED, market, owner]`."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  112,
+                  112,
+                  108,
+                  105,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "owner"
+              }
+            ]
+          }
+        },
+        {
+          "name": "subsidyEpoch",
+          "docs": [
+            "The epoch whose root the proof is checked against; its claimed total grows."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  98,
+                  115,
+                  105,
+                  100,
+                  121,
+                  95,
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "arg",
+                "path": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "subsidyClaims",
+          "docs": [
+            "The claimed-bitmap chunk holding `index`, created here by its first claimer."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenMint",
+          "docs": [
+            "The market token (SPL Token; `Account<Mint>` refuses Token-2022)."
+          ],
+          "relations": [
+            "market"
+          ]
+        },
+        {
+          "name": "ignitionVault",
+          "docs": [
+            "The market's ignition vault: pays the subsidy."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  105,
+                  103,
+                  110,
+                  105,
+                  116,
+                  105,
+                  111,
+                  110,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
+        },
+        {
+          "name": "ownerTokenAccount",
+          "docs": [
+            "Any market-token account of the owner: receives the subsidy."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "epoch",
+          "type": "u64"
+        },
+        {
+          "name": "index",
+          "type": "u32"
+        },
+        {
+          "name": "amount",
+          "type": "u64"
+        },
+        {
+          "name": "proof",
+          "type": {
+            "vec": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "closeSubsidyClaims",
+      "docs": [
+        "Anyone, after an epoch's claim window: closes one chunk of its claimed-bitmap (rent to",
+        "whoever paid for it)."
+      ],
+      "discriminator": [
+        163,
+        246,
+        173,
+        163,
+        124,
+        103,
+        165,
+        195
+      ],
+      "accounts": [
+        {
+          "name": "market",
+          "docs": [
+            "The epoch's market."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          }
+        },
+        {
+          "name": "subsidyEpoch",
+          "docs": [
+            "claim window must have ended, or it was closed by `close_subsidy_epoch` (a chunk exists",
+            "only for a posted epoch, and a closed epoch number is never posted again)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  98,
+                  115,
+                  105,
+                  100,
+                  121,
+                  95,
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "arg",
+                "path": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "subsidyClaims",
+          "docs": [
+            "Closed; its rent goes back to the payer recorded in it."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  98,
+                  115,
+                  105,
+                  100,
+                  121,
+                  95,
+                  99,
+                  108,
+                  97,
+                  105,
+                  109,
+                  115
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "arg",
+                "path": "epoch"
+              },
+              {
+                "kind": "arg",
+                "path": "chunk"
+              }
+            ]
+          }
+        },
+        {
+          "name": "payer",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "epoch",
+          "type": "u64"
+        },
+        {
+          "name": "chunk",
+          "type": "u32"
+        }
+      ]
+    },
+    {
+      "name": "closeSubsidyEpoch",
+      "docs": [
+        "Anyone, after an epoch's claim window: its unclaimed part returns to the pool and its",
+        "account closes (rent to the payer)."
+      ],
+      "discriminator": [
+        43,
+        142,
+        76,
+        185,
+        160,
+        195,
+        193,
+        196
+      ],
+      "accounts": [
+        {
+          "name": "market",
+          "docs": [
+            "The market whose reserve shrinks by the epoch's unclaimed rest."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          },
+          "relations": [
+            "subsidyEpoch"
+          ]
+        },
+        {
+          "name": "subsidyEpoch",
+          "docs": [
+            "Closed; its rent goes back to the payer recorded in it."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  98,
+                  115,
+                  105,
+                  100,
+                  121,
+                  95,
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "arg",
+                "path": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "payer",
+          "writable": true,
+          "relations": [
+            "subsidyEpoch"
+          ]
+        }
+      ],
+      "args": [
+        {
+          "name": "epoch",
+          "type": "u64"
+        }
+      ]
+    },
+    {
       "name": "createRental",
       "docs": [
         "Pays price x hours + fee into escrow, in the stablecoin or (at a fee discount) the token."
@@ -814,6 +1270,155 @@ export type ComputeMarket = {
       "args": []
     },
     {
+      "name": "initSubsidyClaims",
+      "docs": [
+        "Creates one chunk of an epoch's claimed-bitmap ahead of its first claim (anyone; the",
+        "payer gets the rent back when the chunk is closed)."
+      ],
+      "discriminator": [
+        206,
+        65,
+        119,
+        191,
+        177,
+        212,
+        151,
+        184
+      ],
+      "accounts": [
+        {
+          "name": "payer",
+          "docs": [
+            "Anyone (typically the subsidy authority or an operator of many suppliers) pays for the",
+            "chunk so its claimers do not; the rent comes back to it when the chunk is closed."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "market",
+          "docs": [
+            "The epoch's market."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          },
+          "relations": [
+            "subsidyEpoch"
+          ]
+        },
+        {
+          "name": "subsidyEpoch",
+          "docs": [
+            "The epoch, not yet expired; `chunk` must cover some of its claim indices."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  98,
+                  115,
+                  105,
+                  100,
+                  121,
+                  95,
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "arg",
+                "path": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "subsidyClaims",
+          "docs": [
+            "The chunk, `[SUBSIDY_CLAIMS_SEED, market, epoch (u64 LE), chunk (u32 LE)]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  98,
+                  115,
+                  105,
+                  100,
+                  121,
+                  95,
+                  99,
+                  108,
+                  97,
+                  105,
+                  109,
+                  115
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "arg",
+                "path": "epoch"
+              },
+              {
+                "kind": "arg",
+                "path": "chunk"
+              }
+            ]
+          }
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "epoch",
+          "type": "u64"
+        },
+        {
+          "name": "chunk",
+          "type": "u32"
+        }
+      ]
+    },
+    {
       "name": "initialize",
       "docs": [
         "Creates a market: its authority (the creator), treasury, fee and token discount, price",
@@ -891,6 +1496,131 @@ export type ComputeMarket = {
               "name": "initializeArgs"
             }
           }
+        }
+      ]
+    },
+    {
+      "name": "postSubsidyEpoch",
+      "docs": [
+        "Posts an ignition-subsidy epoch (subsidy authority): its Merkle root over",
+        "`(market, epoch, index, supplier, amount)` leaves, total and leaf count. A new epoch",
+        "number must be at least `subsidy_next_epoch`; an epoch whose claims have not opened may",
+        "be posted again with a new root. `total` is bounded by `max_subsidy_per_period` and by",
+        "the pool (`funded - paid - reserved`)."
+      ],
+      "discriminator": [
+        69,
+        26,
+        196,
+        29,
+        52,
+        204,
+        161,
+        37
+      ],
+      "accounts": [
+        {
+          "name": "subsidyAuthority",
+          "docs": [
+            "The market's subsidy authority; pays for a new epoch account."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "market"
+          ]
+        },
+        {
+          "name": "market",
+          "docs": [
+            "The market; its subsidy authority signs, and its pool and period counters change."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          }
+        },
+        {
+          "name": "subsidyEpoch",
+          "docs": [
+            "The epoch, `[SUBSIDY_EPOCH_SEED, market, epoch (u64 LE)]`: created on the first post,",
+            "rewritten by a replacement (only before its claims open)."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  117,
+                  98,
+                  115,
+                  105,
+                  100,
+                  121,
+                  95,
+                  101,
+                  112,
+                  111,
+                  99,
+                  104
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "arg",
+                "path": "epoch"
+              }
+            ]
+          }
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "epoch",
+          "type": "u64"
+        },
+        {
+          "name": "root",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "total",
+          "type": "u64"
+        },
+        {
+          "name": "leafCount",
+          "type": "u32"
         }
       ]
     },
@@ -1174,6 +1904,67 @@ export type ComputeMarket = {
       "args": [
         {
           "name": "priceAuthority",
+          "type": "pubkey"
+        }
+      ]
+    },
+    {
+      "name": "setSubsidyAuthority",
+      "docs": [
+        "Rotates the subsidy authority (market authority); never the default key."
+      ],
+      "discriminator": [
+        92,
+        240,
+        74,
+        174,
+        194,
+        51,
+        200,
+        229
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "The market authority."
+          ],
+          "signer": true,
+          "relations": [
+            "market"
+          ]
+        },
+        {
+          "name": "market",
+          "docs": [
+            "The market being changed; only its authority may change it."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market.creator",
+                "account": "marketConfig"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "subsidyAuthority",
           "type": "pubkey"
         }
       ]
@@ -1688,6 +2479,32 @@ export type ComputeMarket = {
       ]
     },
     {
+      "name": "subsidyClaims",
+      "discriminator": [
+        223,
+        28,
+        208,
+        164,
+        79,
+        56,
+        189,
+        45
+      ]
+    },
+    {
+      "name": "subsidyEpoch",
+      "discriminator": [
+        6,
+        109,
+        50,
+        116,
+        179,
+        234,
+        60,
+        200
+      ]
+    },
+    {
       "name": "supplier",
       "discriminator": [
         83,
@@ -1885,6 +2702,71 @@ export type ComputeMarket = {
       ]
     },
     {
+      "name": "subsidyAuthoritySet",
+      "discriminator": [
+        93,
+        226,
+        57,
+        108,
+        0,
+        188,
+        245,
+        115
+      ]
+    },
+    {
+      "name": "subsidyClaimed",
+      "discriminator": [
+        63,
+        43,
+        51,
+        65,
+        165,
+        163,
+        250,
+        108
+      ]
+    },
+    {
+      "name": "subsidyClaimsClosed",
+      "discriminator": [
+        179,
+        249,
+        49,
+        172,
+        114,
+        196,
+        46,
+        191
+      ]
+    },
+    {
+      "name": "subsidyEpochClosed",
+      "discriminator": [
+        166,
+        162,
+        147,
+        59,
+        209,
+        212,
+        38,
+        91
+      ]
+    },
+    {
+      "name": "subsidyEpochPosted",
+      "discriminator": [
+        116,
+        145,
+        160,
+        193,
+        229,
+        155,
+        156,
+        243
+      ]
+    },
+    {
       "name": "supplierRegistered",
       "discriminator": [
         15,
@@ -2056,6 +2938,101 @@ export type ComputeMarket = {
       "code": 6028,
       "name": "tokenPriceBelowFloor",
       "msg": "The token price is below the supplier's floor for token payment"
+    },
+    {
+      "code": 6029,
+      "name": "invalidSubsidyAuthority",
+      "msg": "The subsidy authority cannot be the default public key"
+    },
+    {
+      "code": 6030,
+      "name": "invalidSubsidyCap",
+      "msg": "The subsidy cap per period must be greater than zero"
+    },
+    {
+      "code": 6031,
+      "name": "invalidSubsidyPeriod",
+      "msg": "The subsidy period is outside MIN_SUBSIDY_PERIOD..=MAX_SUBSIDY_PERIOD"
+    },
+    {
+      "code": 6032,
+      "name": "invalidSubsidyClaimDelay",
+      "msg": "The subsidy claim delay is outside MIN_SUBSIDY_CLAIM_DELAY..=MAX_SUBSIDY_CLAIM_DELAY"
+    },
+    {
+      "code": 6033,
+      "name": "invalidSubsidyClaimWindow",
+      "msg": "The subsidy claim window is outside MIN_SUBSIDY_CLAIM_WINDOW..=MAX_SUBSIDY_CLAIM_WINDOW"
+    },
+    {
+      "code": 6034,
+      "name": "invalidSubsidyEpoch",
+      "msg": "A subsidy epoch needs a non-zero root, total and leaf count"
+    },
+    {
+      "code": 6035,
+      "name": "subsidyCapExceeded",
+      "msg": "The subsidies posted in this period would exceed max_subsidy_per_period"
+    },
+    {
+      "code": 6036,
+      "name": "subsidyPoolExceeded",
+      "msg": "The ignition pool (funded - paid - reserved) does not cover the epoch's total"
+    },
+    {
+      "code": 6037,
+      "name": "subsidyEpochAlreadyOpen",
+      "msg": "The subsidy epoch's claims have opened: its root can no longer be replaced"
+    },
+    {
+      "code": 6038,
+      "name": "subsidyEpochNumberUsed",
+      "msg": "The subsidy epoch number is below the next unused one (posted or closed before)"
+    },
+    {
+      "code": 6039,
+      "name": "subsidyEpochNotOpen",
+      "msg": "The subsidy epoch's claim window has not opened yet"
+    },
+    {
+      "code": 6040,
+      "name": "subsidyEpochExpired",
+      "msg": "The subsidy epoch's claim window has ended"
+    },
+    {
+      "code": 6041,
+      "name": "subsidyEpochNotExpired",
+      "msg": "The subsidy epoch's claim window has not ended yet"
+    },
+    {
+      "code": 6042,
+      "name": "invalidSubsidyIndex",
+      "msg": "The claim index is not below the epoch's leaf count, or the chunk is out of range"
+    },
+    {
+      "code": 6043,
+      "name": "subsidyAlreadyClaimed",
+      "msg": "This subsidy has already been claimed"
+    },
+    {
+      "code": 6044,
+      "name": "invalidSubsidyProof",
+      "msg": "The Merkle proof does not prove this claim against the epoch's root"
+    },
+    {
+      "code": 6045,
+      "name": "subsidyProofTooLong",
+      "msg": "The Merkle proof is longer than MAX_SUBSIDY_PROOF_DEPTH"
+    },
+    {
+      "code": 6046,
+      "name": "subsidyEpochOverclaimed",
+      "msg": "The claims would exceed the subsidy epoch's total"
+    },
+    {
+      "code": 6047,
+      "name": "notRecordedPayer",
+      "msg": "The account is not the payer recorded for it"
     }
   ],
   "types": [
@@ -2239,6 +3216,42 @@ export type ComputeMarket = {
               "(`MIN_DISPUTE_WINDOW..=MAX_DISPUTE_WINDOW`)."
             ],
             "type": "i64"
+          },
+          {
+            "name": "subsidyAuthority",
+            "docs": [
+              "Posts ignition-subsidy epochs (`post_subsidy_epoch`); not the default key."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "maxSubsidyPerPeriod",
+            "docs": [
+              "The most that may be posted over all subsidy epochs posted in one subsidy period (`> 0`)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "subsidyPeriod",
+            "docs": [
+              "Seconds per subsidy period (`MIN_SUBSIDY_PERIOD..=MAX_SUBSIDY_PERIOD`)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "subsidyClaimDelay",
+            "docs": [
+              "Seconds from posting an epoch to its claims opening",
+              "(`MIN_SUBSIDY_CLAIM_DELAY..=MAX_SUBSIDY_CLAIM_DELAY`)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "subsidyClaimWindow",
+            "docs": [
+              "Seconds an epoch's claims stay open (`MIN_SUBSIDY_CLAIM_WINDOW..=MAX_SUBSIDY_CLAIM_WINDOW`)."
+            ],
+            "type": "i64"
           }
         ]
       }
@@ -2398,6 +3411,86 @@ export type ComputeMarket = {
               "Seconds the market has been paused in all, pauses that have ended only."
             ],
             "type": "i64"
+          },
+          {
+            "name": "subsidyAuthority",
+            "docs": [
+              "Posts ignition-subsidy epochs (`post_subsidy_epoch`); never the default key."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "maxSubsidyPerPeriod",
+            "docs": [
+              "The most that may be posted over every subsidy epoch posted within one subsidy period",
+              "(a replaced root's old total is freed if it was posted in the same period); `> 0`."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "subsidyPeriod",
+            "docs": [
+              "Length in seconds of a subsidy period, counted from `subsidy_period_start`; within the",
+              "`*_SUBSIDY_PERIOD` bounds."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "subsidyPeriodStart",
+            "docs": [
+              "When the first subsidy period began (the `initialize` time)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "subsidyClaimDelay",
+            "docs": [
+              "Seconds from posting an epoch to its claims opening (its root may be replaced until",
+              "then); within the `*_SUBSIDY_CLAIM_DELAY` bounds."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "subsidyClaimWindow",
+            "docs": [
+              "Seconds an epoch's claims stay open; within the `*_SUBSIDY_CLAIM_WINDOW` bounds."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "subsidyPeriodIndex",
+            "docs": [
+              "The subsidy period of the last post, and what was posted in it."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "subsidyPostedInPeriod",
+            "type": "u64"
+          },
+          {
+            "name": "subsidyNextEpoch",
+            "docs": [
+              "Lowest epoch number that may be posted as a new epoch: epoch numbers only grow, so a",
+              "closed epoch can never be posted again (its claims would be payable twice)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "ignitionPaid",
+            "docs": [
+              "Cumulative subsidies paid out of the ignition vault. The vault holds",
+              "`ignition_funded - ignition_paid` (more only if someone sent tokens to it directly)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "ignitionReserved",
+            "docs": [
+              "Owed to open subsidy epochs: the sum of their `total - claimed`. Always",
+              "`<= ignition_funded - ignition_paid`."
+            ],
+            "type": "u64"
           }
         ]
       }
@@ -2484,6 +3577,26 @@ export type ComputeMarket = {
           },
           {
             "name": "disputeWindow",
+            "type": "i64"
+          },
+          {
+            "name": "subsidyAuthority",
+            "type": "pubkey"
+          },
+          {
+            "name": "maxSubsidyPerPeriod",
+            "type": "u64"
+          },
+          {
+            "name": "subsidyPeriod",
+            "type": "i64"
+          },
+          {
+            "name": "subsidyClaimDelay",
+            "type": "i64"
+          },
+          {
+            "name": "subsidyClaimWindow",
             "type": "i64"
           }
         ]
@@ -2843,6 +3956,322 @@ export type ComputeMarket = {
       }
     },
     {
+      "name": "subsidyAuthoritySet",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "subsidyAuthority",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "subsidyClaimed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "index",
+            "type": "u32"
+          },
+          {
+            "name": "supplier",
+            "docs": [
+              "The Supplier account the leaf names."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "owner",
+            "docs": [
+              "Its owner, who signed and was paid."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "subsidyClaims",
+      "docs": [
+        "One chunk of an epoch's claimed-bitmap: claim index `i` is bit `i % SUBSIDY_CHUNK_BITS` of",
+        "chunk `i / SUBSIDY_CHUNK_BITS`. PDA `[SUBSIDY_CLAIMS_SEED, market, epoch (u64 LE), chunk",
+        "(u32 LE)]`, created by the first claimer of the chunk (or in advance by anyone with",
+        "`init_subsidy_claims`), and closed (rent back to `payer`) by `close_subsidy_claims` once the",
+        "epoch has expired. Zero-copy: the bitmap is read and written in place, never copied."
+      ],
+      "serialization": "bytemuck",
+      "repr": {
+        "kind": "c"
+      },
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "payer",
+            "docs": [
+              "Paid the account's rent; receives it back at close."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "chunk",
+            "type": "u32"
+          },
+          {
+            "name": "claimed",
+            "docs": [
+              "Bits set so far."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "padding",
+            "type": {
+              "array": [
+                "u8",
+                7
+              ]
+            }
+          },
+          {
+            "name": "bits",
+            "type": {
+              "array": [
+                "u8",
+                1024
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "subsidyClaimsClosed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "chunk",
+            "type": "u32"
+          },
+          {
+            "name": "payer",
+            "docs": [
+              "Received the chunk's rent."
+            ],
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "subsidyEpoch",
+      "docs": [
+        "One ignition-subsidy epoch: a Merkle root over `(market, epoch, index, supplier, amount)`",
+        "leaves (`merkle.rs`), what it may pay in all, and when. PDA",
+        "`[SUBSIDY_EPOCH_SEED, market, epoch (u64 LE)]`, paid for by the subsidy authority that first",
+        "posted it, and closed (rent back to that payer) by `close_subsidy_epoch` after `expires_at`."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "root",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "total",
+            "docs": [
+              "The most the epoch pays: the sum of its leaves' amounts, as posted."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "claimed",
+            "docs": [
+              "Paid so far; never above `total`."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "leafCount",
+            "docs": [
+              "Leaves in the tree; claim indices run over `0..leaf_count`."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "claims",
+            "docs": [
+              "Claims paid so far."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "postedAt",
+            "type": "i64"
+          },
+          {
+            "name": "opensAt",
+            "docs": [
+              "Claims run from `opens_at` (inclusive) to `expires_at` (exclusive). Until `opens_at` the",
+              "root may be replaced."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "expiresAt",
+            "type": "i64"
+          },
+          {
+            "name": "period",
+            "docs": [
+              "The subsidy period `total` was counted in (`MarketConfig::subsidy_period_at`)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "payer",
+            "docs": [
+              "Paid the account's rent; receives it back at close."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "subsidyEpochClosed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "claimed",
+            "type": "u64"
+          },
+          {
+            "name": "released",
+            "docs": [
+              "What was still reserved for the epoch and went back to the pool."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "subsidyEpochPosted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "epoch",
+            "type": "u64"
+          },
+          {
+            "name": "root",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "total",
+            "type": "u64"
+          },
+          {
+            "name": "leafCount",
+            "type": "u32"
+          },
+          {
+            "name": "opensAt",
+            "type": "i64"
+          },
+          {
+            "name": "expiresAt",
+            "type": "i64"
+          },
+          {
+            "name": "replaced",
+            "docs": [
+              "True when an epoch that had not opened yet got a new root."
+            ],
+            "type": "bool"
+          }
+        ]
+      }
+    },
+    {
       "name": "supplier",
       "docs": [
         "A GPU owner's offer on one market. PDA `[SUPPLIER_SEED, market, owner]`."
@@ -3125,6 +4554,38 @@ export type ComputeMarket = {
       "value": "604800"
     },
     {
+      "name": "maxSubsidyClaimDelay",
+      "docs": [
+        "Longest claim delay: 7 days."
+      ],
+      "type": "i64",
+      "value": "604800"
+    },
+    {
+      "name": "maxSubsidyClaimWindow",
+      "docs": [
+        "Longest claim window: 365 days (unclaimed subsidies and chunk rent are locked until it ends)."
+      ],
+      "type": "i64",
+      "value": "31536000"
+    },
+    {
+      "name": "maxSubsidyPeriod",
+      "docs": [
+        "Longest subsidy period: 366 days."
+      ],
+      "type": "i64",
+      "value": "31622400"
+    },
+    {
+      "name": "maxSubsidyProofDepth",
+      "docs": [
+        "Longest proof a claim may carry: a tree of at most 2^32 leaves (leaf counts are `u32`)."
+      ],
+      "type": "u32",
+      "value": "32"
+    },
+    {
       "name": "minDisputeWindow",
       "docs": [
         "Shortest dispute window: one hour after a rental's end."
@@ -3149,12 +4610,62 @@ export type ComputeMarket = {
       "value": "300"
     },
     {
+      "name": "minSubsidyClaimDelay",
+      "docs": [
+        "Shortest delay between posting an epoch and its claims opening (the time in which a wrong",
+        "root can be replaced, or the market paused): 1 hour."
+      ],
+      "type": "i64",
+      "value": "3600"
+    },
+    {
+      "name": "minSubsidyClaimWindow",
+      "docs": [
+        "Shortest claim window: 1 day (as `CheckerRewards.MIN_CLAIM_WINDOW` on Arbitrum)."
+      ],
+      "type": "i64",
+      "value": "86400"
+    },
+    {
+      "name": "minSubsidyPeriod",
+      "docs": [
+        "Shortest subsidy period (the span over which `max_subsidy_per_period` applies): 1 hour."
+      ],
+      "type": "i64",
+      "value": "3600"
+    },
+    {
       "name": "rentalSeed",
       "docs": [
         "Seed of a rental PDA: `[RENTAL_SEED, market, customer, rental_id (u64 LE)]`."
       ],
       "type": "bytes",
       "value": "[114, 101, 110, 116, 97, 108]"
+    },
+    {
+      "name": "subsidyChunkBits",
+      "docs": [
+        "Leaves (claim indices) per chunk: index `i` is bit `i % SUBSIDY_CHUNK_BITS` of chunk",
+        "`i / SUBSIDY_CHUNK_BITS`."
+      ],
+      "type": "u32",
+      "value": "8192"
+    },
+    {
+      "name": "subsidyClaimsSeed",
+      "docs": [
+        "Seed of a claimed-bitmap chunk PDA: `[SUBSIDY_CLAIMS_SEED, market, epoch (u64 LE), chunk (u32 LE)]`."
+      ],
+      "type": "bytes",
+      "value": "[115, 117, 98, 115, 105, 100, 121, 95, 99, 108, 97, 105, 109, 115]"
+    },
+    {
+      "name": "subsidyEpochSeed",
+      "docs": [
+        "Seed of a subsidy epoch PDA: `[SUBSIDY_EPOCH_SEED, market, epoch (u64 LE)]`."
+      ],
+      "type": "bytes",
+      "value": "[115, 117, 98, 115, 105, 100, 121, 95, 101, 112, 111, 99, 104]"
     },
     {
       "name": "supplierSeed",

@@ -1,6 +1,8 @@
 //! Shared set-up of the program's runtime tests.
 #![allow(dead_code)]
 
+pub mod merkle;
+
 use anchor_lang::{
     prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, InstructionData,
     ToAccountMetas,
@@ -65,6 +67,11 @@ pub fn default_args(treasury: Pubkey) -> InitializeArgs {
         max_price_staleness: 3_600,
         start_timeout: 3_600,
         dispute_window: 86_400,
+        subsidy_authority: treasury,
+        max_subsidy_per_period: 1_000_000_000_000,
+        subsidy_period: 86_400,
+        subsidy_claim_delay: 3_600,
+        subsidy_claim_window: 7 * 86_400,
     }
 }
 

@@ -3,7 +3,9 @@ use anchor_lang::prelude::*;
 use crate::{
     constants::{
         MARKET_SEED, MAX_DISPUTE_WINDOW, MAX_FEE_BPS, MAX_PRICE_CHANGE_BPS, MAX_PRICE_STALENESS,
-        MAX_START_TIMEOUT, MIN_DISPUTE_WINDOW, MIN_PRICE_STALENESS, MIN_START_TIMEOUT,
+        MAX_START_TIMEOUT, MAX_SUBSIDY_CLAIM_DELAY, MAX_SUBSIDY_CLAIM_WINDOW, MAX_SUBSIDY_PERIOD,
+        MIN_DISPUTE_WINDOW, MIN_PRICE_STALENESS, MIN_START_TIMEOUT, MIN_SUBSIDY_CLAIM_DELAY,
+        MIN_SUBSIDY_CLAIM_WINDOW, MIN_SUBSIDY_PERIOD,
     },
     errors::MarketError,
     math::Bps,
@@ -57,6 +59,33 @@ pub struct MarketConfig {
     pub paused_at: i64,
     /// Seconds the market has been paused in all, pauses that have ended only.
     pub paused_seconds: i64,
+    /// Posts ignition-subsidy epochs (`post_subsidy_epoch`); never the default key.
+    pub subsidy_authority: Pubkey,
+    /// The most that may be posted over every subsidy epoch posted within one subsidy period
+    /// (a replaced root's old total is freed if it was posted in the same period); `> 0`.
+    pub max_subsidy_per_period: u64,
+    /// Length in seconds of a subsidy period, counted from `subsidy_period_start`; within the
+    /// `*_SUBSIDY_PERIOD` bounds.
+    pub subsidy_period: i64,
+    /// When the first subsidy period began (the `initialize` time).
+    pub subsidy_period_start: i64,
+    /// Seconds from posting an epoch to its claims opening (its root may be replaced until
+    /// then); within the `*_SUBSIDY_CLAIM_DELAY` bounds.
+    pub subsidy_claim_delay: i64,
+    /// Seconds an epoch's claims stay open; within the `*_SUBSIDY_CLAIM_WINDOW` bounds.
+    pub subsidy_claim_window: i64,
+    /// The subsidy period of the last post, and what was posted in it.
+    pub subsidy_period_index: u64,
+    pub subsidy_posted_in_period: u64,
+    /// Lowest epoch number that may be posted as a new epoch: epoch numbers only grow, so a
+    /// closed epoch can never be posted again (its claims would be payable twice).
+    pub subsidy_next_epoch: u64,
+    /// Cumulative subsidies paid out of the ignition vault. The vault holds
+    /// `ignition_funded - ignition_paid` (more only if someone sent tokens to it directly).
+    pub ignition_paid: u64,
+    /// Owed to open subsidy epochs: the sum of their `total - claimed`. Always
+    /// `<= ignition_funded - ignition_paid`.
+    pub ignition_reserved: u64,
 }
 
 impl MarketConfig {
@@ -95,6 +124,49 @@ impl MarketConfig {
             MarketError::InvalidPriceStaleness
         );
         Ok(())
+    }
+
+    /// Validates the ignition-subsidy settings against their bounds (`constants.rs`).
+    pub fn check_subsidy_settings(
+        subsidy_authority: &Pubkey,
+        max_subsidy_per_period: u64,
+        subsidy_period: i64,
+        subsidy_claim_delay: i64,
+        subsidy_claim_window: i64,
+    ) -> Result<()> {
+        require_keys_neq!(
+            *subsidy_authority,
+            Pubkey::default(),
+            MarketError::InvalidSubsidyAuthority
+        );
+        require!(max_subsidy_per_period > 0, MarketError::InvalidSubsidyCap);
+        require!(
+            (MIN_SUBSIDY_PERIOD..=MAX_SUBSIDY_PERIOD).contains(&subsidy_period),
+            MarketError::InvalidSubsidyPeriod
+        );
+        require!(
+            (MIN_SUBSIDY_CLAIM_DELAY..=MAX_SUBSIDY_CLAIM_DELAY).contains(&subsidy_claim_delay),
+            MarketError::InvalidSubsidyClaimDelay
+        );
+        require!(
+            (MIN_SUBSIDY_CLAIM_WINDOW..=MAX_SUBSIDY_CLAIM_WINDOW).contains(&subsidy_claim_window),
+            MarketError::InvalidSubsidyClaimWindow
+        );
+        Ok(())
+    }
+
+    /// The subsidy period `now` falls in (0 before the first one began).
+    pub fn subsidy_period_at(&self, now: i64) -> u64 {
+        // subsidy_period >= MIN_SUBSIDY_PERIOD > 0 (checked at initialize)
+        (now.saturating_sub(self.subsidy_period_start).max(0) / self.subsidy_period.max(1)) as u64
+    }
+
+    /// What the ignition pool can still promise: funded - paid - reserved.
+    pub fn ignition_available(&self) -> Result<u64> {
+        self.ignition_funded
+            .checked_sub(self.ignition_paid)
+            .and_then(|v| v.checked_sub(self.ignition_reserved))
+            .ok_or_else(|| error!(MarketError::MathOverflow))
     }
 
     /// Pauses (`paused_at = now`) or unpauses (the pause's length joins `paused_seconds`).
@@ -192,6 +264,17 @@ mod tests {
             pending_authority: Pubkey::default(),
             paused_at: 0,
             paused_seconds: 0,
+            subsidy_authority: Pubkey::default(),
+            max_subsidy_per_period: 1,
+            subsidy_period: MIN_SUBSIDY_PERIOD,
+            subsidy_period_start: 0,
+            subsidy_claim_delay: MIN_SUBSIDY_CLAIM_DELAY,
+            subsidy_claim_window: MIN_SUBSIDY_CLAIM_WINDOW,
+            subsidy_period_index: 0,
+            subsidy_posted_in_period: 0,
+            subsidy_next_epoch: 0,
+            ignition_paid: 0,
+            ignition_reserved: 0,
         }
     }
 
@@ -242,5 +325,46 @@ mod tests {
         assert!(MarketConfig::check_times(-1, ok.1, ok.2).is_err());
         assert!(MarketConfig::check_times(ok.0, MAX_START_TIMEOUT + 1, ok.2).is_err());
         assert!(MarketConfig::check_times(ok.0, ok.1, i64::MIN).is_err());
+    }
+
+    #[test]
+    fn subsidy_settings_are_bounded() {
+        let key = Pubkey::new_unique();
+        let ok = (
+            MIN_SUBSIDY_PERIOD,
+            MIN_SUBSIDY_CLAIM_DELAY,
+            MIN_SUBSIDY_CLAIM_WINDOW,
+        );
+        let check =
+            |k: &Pubkey, cap, p, d, w| MarketConfig::check_subsidy_settings(k, cap, p, d, w);
+        assert!(check(&key, 1, ok.0, ok.1, ok.2).is_ok());
+        assert!(check(
+            &key,
+            u64::MAX,
+            MAX_SUBSIDY_PERIOD,
+            MAX_SUBSIDY_CLAIM_DELAY,
+            MAX_SUBSIDY_CLAIM_WINDOW
+        )
+        .is_ok());
+        assert!(check(&Pubkey::default(), 1, ok.0, ok.1, ok.2).is_err());
+        assert!(check(&key, 0, ok.0, ok.1, ok.2).is_err());
+        assert!(check(&key, 1, MIN_SUBSIDY_PERIOD - 1, ok.1, ok.2).is_err());
+        assert!(check(&key, 1, ok.0, MAX_SUBSIDY_CLAIM_DELAY + 1, ok.2).is_err());
+        assert!(check(&key, 1, ok.0, ok.1, MIN_SUBSIDY_CLAIM_WINDOW - 1).is_err());
+    }
+
+    #[test]
+    fn subsidy_periods_count_from_the_start() {
+        let mut m = market();
+        m.subsidy_period_start = 1_000;
+        m.subsidy_period = 3_600;
+        assert_eq!(m.subsidy_period_at(0), 0, "before the start");
+        assert_eq!(m.subsidy_period_at(1_000), 0);
+        assert_eq!(m.subsidy_period_at(4_599), 0);
+        assert_eq!(m.subsidy_period_at(4_600), 1);
+        assert_eq!(
+            m.subsidy_period_at(i64::MAX),
+            (i64::MAX - 1_000) as u64 / 3_600
+        );
     }
 }

@@ -3,7 +3,9 @@ use anchor_lang::prelude::*;
 use crate::{
     constants::MARKET_SEED,
     errors::MarketError,
-    events::{AuthorityTransferStarted, AuthorityTransferred, PriceAuthoritySet},
+    events::{
+        AuthorityTransferStarted, AuthorityTransferred, PriceAuthoritySet, SubsidyAuthoritySet,
+    },
     instructions::admin::update_config::UpdateConfig,
     state::MarketConfig,
 };
@@ -76,6 +78,30 @@ pub fn set_price_authority_handler(
     emit!(PriceAuthoritySet {
         market: market.key(),
         price_authority
+    });
+    Ok(())
+}
+
+/// Rotates the subsidy authority (the key that posts ignition-subsidy epochs). Epochs it
+/// already posted stay as they are; their rent still goes back to whoever paid it.
+pub fn set_subsidy_authority_handler(
+    ctx: Context<UpdateConfig>,
+    subsidy_authority: Pubkey,
+) -> Result<()> {
+    require!(
+        ctx.remaining_accounts.is_empty(),
+        MarketError::UnexpectedRemainingAccounts
+    );
+    require_keys_neq!(
+        subsidy_authority,
+        Pubkey::default(),
+        MarketError::InvalidSubsidyAuthority
+    );
+    let market = &mut ctx.accounts.market;
+    market.subsidy_authority = subsidy_authority;
+    emit!(SubsidyAuthoritySet {
+        market: market.key(),
+        subsidy_authority
     });
     Ok(())
 }

@@ -22,6 +22,17 @@ pub struct InitializeArgs {
     /// Seconds after a rental's end during which it can be disputed
     /// (`MIN_DISPUTE_WINDOW..=MAX_DISPUTE_WINDOW`).
     pub dispute_window: i64,
+    /// Posts ignition-subsidy epochs (`post_subsidy_epoch`); not the default key.
+    pub subsidy_authority: Pubkey,
+    /// The most that may be posted over all subsidy epochs posted in one subsidy period (`> 0`).
+    pub max_subsidy_per_period: u64,
+    /// Seconds per subsidy period (`MIN_SUBSIDY_PERIOD..=MAX_SUBSIDY_PERIOD`).
+    pub subsidy_period: i64,
+    /// Seconds from posting an epoch to its claims opening
+    /// (`MIN_SUBSIDY_CLAIM_DELAY..=MAX_SUBSIDY_CLAIM_DELAY`).
+    pub subsidy_claim_delay: i64,
+    /// Seconds an epoch's claims stay open (`MIN_SUBSIDY_CLAIM_WINDOW..=MAX_SUBSIDY_CLAIM_WINDOW`).
+    pub subsidy_claim_window: i64,
 }
 
 #[derive(Accounts)]
@@ -69,6 +80,13 @@ impl Initialize<'_> {
             Pubkey::default(),
             MarketError::InvalidPriceAuthority
         );
+        MarketConfig::check_subsidy_settings(
+            &args.subsidy_authority,
+            args.max_subsidy_per_period,
+            args.subsidy_period,
+            args.subsidy_claim_delay,
+            args.subsidy_claim_window,
+        )?;
         Ok(())
     }
 }
@@ -78,6 +96,7 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         ctx.remaining_accounts.is_empty(),
         MarketError::UnexpectedRemainingAccounts
     );
+    let now = Clock::get()?.unix_timestamp;
     let market = &mut ctx.accounts.market;
     market.set_inner(MarketConfig {
         creator: ctx.accounts.creator.key(),
@@ -102,6 +121,17 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         pending_authority: Pubkey::default(),
         paused_at: 0,
         paused_seconds: 0,
+        subsidy_authority: args.subsidy_authority,
+        max_subsidy_per_period: args.max_subsidy_per_period,
+        subsidy_period: args.subsidy_period,
+        subsidy_period_start: now,
+        subsidy_claim_delay: args.subsidy_claim_delay,
+        subsidy_claim_window: args.subsidy_claim_window,
+        subsidy_period_index: 0,
+        subsidy_posted_in_period: 0,
+        subsidy_next_epoch: 0,
+        ignition_paid: 0,
+        ignition_reserved: 0,
     });
     emit!(MarketInitialized {
         market: market.key(),
@@ -115,6 +145,11 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         max_price_staleness: market.max_price_staleness,
         start_timeout: market.start_timeout,
         dispute_window: market.dispute_window,
+        subsidy_authority: market.subsidy_authority,
+        max_subsidy_per_period: market.max_subsidy_per_period,
+        subsidy_period: market.subsidy_period,
+        subsidy_claim_delay: market.subsidy_claim_delay,
+        subsidy_claim_window: market.subsidy_claim_window,
     });
     Ok(())
 }
