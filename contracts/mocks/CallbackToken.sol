@@ -5,10 +5,11 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 
 /// @dev Test-only adversarial token with a transfer hook (as ERC-777 tokens have): the next
-///      transfer between two accounts first makes one call `target.call(data)`, set by anyone.
+///      transfer between two accounts first makes one call `hookTarget.call(hookData)`, set by
+///      anyone (names that do not clash with ethers' `Contract.target`).
 contract CallbackToken is ERC20 {
-    address public target;
-    bytes public data;
+    address public hookTarget;
+    bytes public hookData;
 
     constructor() ERC20("Hook", "HOOK") {}
 
@@ -17,14 +18,14 @@ contract CallbackToken is ERC20 {
     }
 
     function setCallback(address target_, bytes calldata data_) external {
-        (target, data) = (target_, data_);
+        (hookTarget, hookData) = (target_, data_);
     }
 
     function _update(address from, address to, uint256 value) internal override {
-        address t = target;
+        address t = hookTarget;
         if (from != address(0) && to != address(0) && t != address(0)) {
-            target = address(0);
-            Address.functionCall(t, data);
+            hookTarget = address(0);
+            Address.functionCall(t, hookData);
         }
         super._update(from, to, value);
     }
