@@ -73,6 +73,7 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
         epochLength = epochLength_;
         maxEpochEmission = maxEpochEmission_;
         totalEmissionCap = totalEmissionCap_;
+        _requireInBounds(curve_);
         _setCurve(0, curve_);
         _setSinks(sinks_);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -140,6 +141,8 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
     function setCurve(Curve calldata curve_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         // the first epoch that has not begun: epochs that have begun keep their curve
         uint256 fromEpoch = block.timestamp < genesis ? 0 : (block.timestamp - genesis) / epochLength + 1;
+        _requireInBounds(curve_);
+        _requireNotAboveCurrent(fromEpoch, curve_);
         _setCurve(fromEpoch, curve_);
     }
 
@@ -170,9 +173,7 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
         emit SinksUpdated(sinks_);
     }
 
-    /// @dev `fromEpoch` never decreases (genesis and the clock only move forward), so the push
-    ///      appends, or replaces the curve set earlier in the same epoch.
-    function _setCurve(uint256 fromEpoch, Curve memory curve_) private {
+    function _requireInBounds(Curve memory curve_) private view {
         if (
             curve_.initialEpochEmission == 0 ||
             curve_.initialEpochEmission > maxEpochEmission ||
@@ -181,6 +182,46 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
             curve_.epochsPerPeriod == 0 ||
             curve_.epochsPerPeriod > MAX_PERIOD_LENGTH / epochLength
         ) revert EmissionInvalidCurve(curve_.initialEpochEmission, curve_.decayBps, curve_.epochsPerPeriod);
+    }
+
+    /// @dev A curve change never raises an epoch's amount above the schedule it replaces.
+    ///      The curve compared with is the latest one set: it is in force at `fromEpoch` (set for
+    ///      an earlier epoch, or for `fromEpoch` itself earlier in the same epoch).
+    ///
+    ///      Why the second check covers every epoch from `fromEpoch` on, rounding included: with
+    ///      the same `epochsPerPeriod`, every epoch has the same period index `k` under both
+    ///      curves. `_amountOn` is `min(maxEpochEmission, initial * F(k) / WAD)`, where `F(k)` is
+    ///      square-and-multiply from `base = (10_000 - decayBps) * WAD / 10_000` along the bits of
+    ///      `k`, each step a `mulDiv` rounding down. Every step is non-decreasing in its inputs
+    ///      (and once a factor is 0 it stays 0), so a decay at least as steep gives a base, hence
+    ///      an `F(k)`, no higher for every `k`; an initial amount no higher then gives an amount no
+    ///      higher in every epoch. Other curves may be lower at `fromEpoch` and cross above later
+    ///      (a slower decay, a longer period: e.g. 6 000 decaying 40 % per 2 epochs against 8 000
+    ///      decaying 50 %), so they are refused even where exact arithmetic would keep them below.
+    function _requireNotAboveCurrent(uint256 fromEpoch, Curve memory curve_) private view {
+        Curve memory current = _unpack(_curves.latest());
+        uint256 amount = _amountOn(curve_, fromEpoch);
+        uint256 currentAmount = _amountOn(current, fromEpoch);
+        if (amount > currentAmount) revert EmissionCurveRaised(fromEpoch, amount, currentAmount);
+        if (
+            curve_.epochsPerPeriod != current.epochsPerPeriod ||
+            curve_.decayBps < current.decayBps ||
+            curve_.initialEpochEmission > current.initialEpochEmission
+        ) {
+            revert EmissionCurveAboveCurrent(
+                curve_.initialEpochEmission,
+                curve_.decayBps,
+                curve_.epochsPerPeriod,
+                current.initialEpochEmission,
+                current.decayBps,
+                current.epochsPerPeriod
+            );
+        }
+    }
+
+    /// @dev `fromEpoch` never decreases (genesis and the clock only move forward), so the push
+    ///      appends, or replaces the curve set earlier in the same epoch.
+    function _setCurve(uint256 fromEpoch, Curve memory curve_) private {
         _curves.push(fromEpoch, _pack(curve_));
         emit CurveUpdated(fromEpoch, curve_.initialEpochEmission, curve_.decayBps, curve_.epochsPerPeriod);
     }
@@ -245,11 +286,15 @@ contract EmissionSchedule is IEmissionSchedule, AccessControl, Pausable, Reentra
         return _curveAt(epoch);
     }
 
-    /// @dev `initial * ((10_000 - decay) / 10_000) ^ period` along the curve in force for
-    ///      `epoch`, in 18-decimal fixed point by square-and-multiply (rounding down at each step,
-    ///      so never above the exact curve), clamped to `maxEpochEmission`.
+    /// @dev The amount of `epoch` along the curve in force for it.
     function _scheduled(uint256 epoch) private view returns (uint256) {
-        Curve memory c = _curveAt(epoch);
+        return _amountOn(_curveAt(epoch), epoch);
+    }
+
+    /// @dev `initial * ((10_000 - decay) / 10_000) ^ period` along curve `c` for `epoch`, in
+    ///      18-decimal fixed point by square-and-multiply (rounding down at each step, so never
+    ///      above the exact curve), clamped to `maxEpochEmission`.
+    function _amountOn(Curve memory c, uint256 epoch) private view returns (uint256) {
         uint256 period = epoch / c.epochsPerPeriod;
         uint256 factor = WAD;
         uint256 base = ((BpsMath.MAX_BPS - c.decayBps) * WAD) / BpsMath.MAX_BPS;

@@ -12,7 +12,12 @@ pragma solidity ^0.8.28;
 ///         and nobody can take a code before its owner (squatting). A code, once assigned, is bound
 ///         to its referrer for good (not even the manager can move it). A buyer may not use a code
 ///         that pays himself. A rebate accrues to the referrer's address, per currency, and is paid
-///         only once the sale is finalized; in a cancelled sale no rebate is ever paid.
+///         only once the sale is finalized, to an address the referrer names (a referrer contract
+///         that rejects ETH names another); in a cancelled sale no rebate is ever paid.
+///
+///         Proceeds go to the immutable treasury: anyone may push them there (`withdrawProceeds`),
+///         and the treasury itself may have them paid to another address (`withdrawProceedsTo`),
+///         so a treasury that rejects ETH can still collect its ETH.
 ///
 ///         Refund rule: each licence of a purchase is worth an equal share of what the purchase
 ///         paid (`paid * (i + 1) / quantity - paid * i / quantity` for its index `i` in the
@@ -68,6 +73,13 @@ interface ICheckerNodeSale {
     /// @notice The sale can no longer sell (ended or sold out): it can only be finalized.
     error SaleNotCancellable(uint256 now_, uint256 saleEnd, uint256 remaining);
     error SaleTransferFailed(address to, uint256 amount);
+    /// @notice A payout to the zero address.
+    error SaleInvalidReceiver(address receiver);
+    /// @notice Only the treasury may choose where its proceeds go.
+    error SaleNotTreasury(address caller);
+    /// @notice The licence minted `minted` where the purchase recorded `expected` (licence ids are
+    ///         sequential, and only the sale mints).
+    error SaleUnexpectedLicenceId(uint256 expected, uint256 minted);
 
     event Purchased(
         address indexed buyer,
@@ -88,8 +100,10 @@ interface ICheckerNodeSale {
         Currency currency,
         uint256 amount
     );
-    event RebateClaimed(address indexed referrer, Currency currency, uint256 amount);
-    event ProceedsWithdrawn(address indexed treasury, Currency currency, uint256 amount);
+    /// @notice `referrer`'s rebate in `currency` was paid to `to`.
+    event RebateClaimed(address indexed referrer, address indexed to, Currency currency, uint256 amount);
+    /// @notice The proceeds in `currency` were paid to `to` (the treasury, or where it named).
+    event ProceedsWithdrawn(address indexed to, Currency currency, uint256 amount);
 
     /// @notice The price of the next `quantity` licences, summed over the tiers they fall in.
     /// @return total what the buyer pays (gross - discount)
@@ -103,7 +117,8 @@ interface ICheckerNodeSale {
     ) external view returns (uint256 total, uint256 gross, uint256 discount, uint256 rebate);
 
     /// @notice Buys `quantity` (at most MAX_PURCHASE) licences. `allowance` and `proof` only
-    ///         during the allowlist phase.
+    ///         during the allowlist phase. The purchase is recorded before the licences are minted,
+    ///         so a contract buyer's `onERC721Received` already finds it (`purchaseOf`).
     /// @return firstTokenId the first licence id bought
     function buy(
         uint256 quantity,
@@ -132,10 +147,15 @@ interface ICheckerNodeSale {
     ///         clients building `refund` calls; scans at most MAX_PURCHASE ids.
     function purchaseOf(uint256 tokenId) external view returns (uint256 firstTokenId);
 
-    /// @notice After finalization: pays the caller's referral rebate in `currency`.
-    function claimRebate(Currency currency) external;
+    /// @notice After finalization: pays the caller's referral rebate in `currency` to `to` (not
+    ///         zero; the caller itself, or another address if it cannot take the currency).
+    function claimRebate(Currency currency, address to) external;
 
     /// @notice After finalization: sends the proceeds in `currency` (net of rebates) to the treasury.
     ///         Anyone may call.
     function withdrawProceeds(Currency currency) external;
+
+    /// @notice After finalization: sends the proceeds in `currency` (net of rebates) to `to` (not
+    ///         zero). Only the treasury: one that rejects ETH collects its ETH elsewhere.
+    function withdrawProceedsTo(Currency currency, address to) external;
 }

@@ -8,8 +8,10 @@ pragma solidity ^0.8.28;
 ///           many epochs are posted in it), and only when the tokens held cover every reward still
 ///           reserved;
 ///         - it opens for claims `claimDelay` after posting and may be replaced until then;
-///         - it expires `claimWindow` after opening; anyone may then close it, which releases the
-///           unclaimed remainder back to the pool (to be posted again).
+///         - it expires `claimWindow` after opening, later by the time the contract spends paused
+///           after the epoch was posted (`expiryOf`: a pause blocks claims, so it does not run
+///           the window down); anyone may then close it, which releases the unclaimed remainder
+///           back to the pool (to be posted again).
 ///         The licence's holder, or the operator it delegated to, claims; tokens go to the holder.
 ///
 ///         Leaf (the one definition; `src/evm/rewards.ts` builds the same, see README "rewards"):
@@ -33,7 +35,8 @@ interface ICheckerRewards {
         /// @notice The sum of the epoch's leaves, reserved from the pool when posted.
         uint128 total;
         uint64 opensAt;
-        /// @notice Claims are refused from this time on; `closeEpoch` is allowed.
+        /// @notice `opensAt + claimWindow`: the end of the claim window had the contract never been
+        ///         paused after the posting. Claims end, and `closeEpoch` is allowed, at `expiryOf`.
         uint64 expiresAt;
         /// @notice Paid so far.
         uint128 claimed;
@@ -41,6 +44,8 @@ interface ICheckerRewards {
         uint64 period;
         /// @notice Closed: the unclaimed remainder was released.
         bool closed;
+        /// @notice `pausedTime()` when the epoch was (last) posted: pauses after it extend its window.
+        uint48 pausedTimeAtPost;
     }
 
     /// @notice Posting `posted` in `period` (the epoch's total included) would exceed the cap.
@@ -49,9 +54,9 @@ interface ICheckerRewards {
     error RewardsUnderfunded(uint256 needed, uint256 available);
     error RewardsEpochAlreadyOpen(uint256 epoch, uint256 openedAt);
     error RewardsEpochNotOpen(uint256 epoch, uint256 opensAt);
-    /// @notice The epoch's claim window ended at `expiredAt`.
+    /// @notice The epoch's claim window ended at `expiredAt` (its `expiryOf`).
     error RewardsEpochExpired(uint256 epoch, uint256 expiredAt);
-    /// @notice `closeEpoch` before the claim window ends at `expiresAt`.
+    /// @notice `closeEpoch` before the claim window ends at `expiresAt` (its `expiryOf`).
     error RewardsEpochNotExpired(uint256 epoch, uint256 expiresAt);
     error RewardsEpochNotPosted(uint256 epoch);
     error RewardsEpochClosed(uint256 epoch);
@@ -85,17 +90,27 @@ interface ICheckerRewards {
 
     /// @notice Claims several `(epoch, licence)` rewards; each is paid to the licence's holder.
     ///         Reverts on any caller error (epoch not open or expired, double claim, bad proof, not
-    ///         the holder or operator); a licence that no longer exists is skipped (`RewardSkipped`),
-    ///         since a burn by someone else must not fail the caller's whole batch.
+    ///         the holder or operator); a licence that no longer exists (the licence's `ownerOf`
+    ///         reverts with ERC721A's `OwnerQueryForNonexistentToken()`) is skipped
+    ///         (`RewardSkipped`), since a burn by someone else must not fail the caller's whole
+    ///         batch. Any other revert of `ownerOf`, out of gas included, fails the batch with it.
     /// @return paid the sum paid
     function claim(Claim[] calldata claims) external returns (uint256 paid);
 
-    /// @notice Closes `epoch` once its claim window has ended: its unclaimed remainder is released
-    ///         (`totalReleased`) and may be posted again. Anyone; nothing is paid to the caller.
+    /// @notice Closes `epoch` once its claim window has ended (at `expiryOf(epoch)`): its
+    ///         unclaimed remainder is released (`totalReleased`) and may be posted again. Anyone;
+    ///         nothing is paid to the caller.
     /// @return released the remainder released
     function closeEpoch(uint256 epoch) external returns (uint256 released);
 
     function isClaimed(uint256 epoch, uint256 tokenId) external view returns (bool);
+
+    /// @notice When `epoch`'s claim window ends (0 if never posted): `expiresAt` plus the time
+    ///         spent paused since it was posted. While paused, it moves with the clock.
+    function expiryOf(uint256 epoch) external view returns (uint256);
+
+    /// @notice Seconds the contract has spent paused since its deployment, the current pause included.
+    function pausedTime() external view returns (uint256);
 
     /// @notice The period `block.timestamp` falls in: periods of `periodLength` seconds from deployment.
     function currentPeriod() external view returns (uint256);
@@ -115,6 +130,7 @@ interface ICheckerRewards {
             uint64 expiresAt,
             uint128 claimed,
             uint64 period,
-            bool closed
+            bool closed,
+            uint48 pausedTimeAtPost
         );
 }

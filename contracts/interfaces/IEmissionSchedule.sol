@@ -15,6 +15,9 @@ pragma solidity ^0.8.28;
 ///         if set before genesis). Every epoch keeps the curve it began with, released or not.
 ///         Each curve is a function of the absolute epoch `e` (its `initialEpochEmission` is what
 ///         epoch 0 would have had), so no curve change undoes the decay accrued since genesis.
+///         And no curve change ever raises emission: a new curve keeps `epochsPerPeriod`, decays
+///         at least as steeply and starts no higher, so it pays no epoch more than the schedule
+///         it replaces (see `setCurve`). Governance may only lower the schedule.
 ///
 ///         Hard bounds fixed at deployment that no role can change: `maxEpochEmission`,
 ///         `totalEmissionCap`, `MIN_EPOCH_LENGTH <= epochLength <= MAX_PERIOD_LENGTH`, `genesis`;
@@ -44,6 +47,19 @@ interface IEmissionSchedule {
     error EmissionInvalidSinks();
     /// @notice A curve parameter is out of bounds.
     error EmissionInvalidCurve(uint256 initialEpochEmission, uint256 decayBps, uint256 epochsPerPeriod);
+    /// @notice The new curve would pay `amount` for `fromEpoch`, the first epoch it would apply
+    ///         to, more than the `currentAmount` of the curve in force.
+    error EmissionCurveRaised(uint256 fromEpoch, uint256 amount, uint256 currentAmount);
+    /// @notice The new curve is not below the current one in every epoch: it changes
+    ///         `epochsPerPeriod`, decays more slowly, or starts higher.
+    error EmissionCurveAboveCurrent(
+        uint256 initialEpochEmission,
+        uint256 decayBps,
+        uint256 epochsPerPeriod,
+        uint256 currentInitialEpochEmission,
+        uint256 currentDecayBps,
+        uint256 currentEpochsPerPeriod
+    );
     /// @notice A constructor bound is invalid.
     error EmissionInvalidBounds();
     /// @notice The schedule holds fewer tokens than the release needs.
@@ -75,7 +91,12 @@ interface IEmissionSchedule {
     /// @notice Sets the curve of every epoch that has not begun (from `currentEpoch() + 1`, or
     ///         from epoch 0 before genesis); epochs that have begun keep theirs. Bounded:
     ///         `0 < initialEpochEmission <= maxEpochEmission`, `MIN_DECAY_BPS <= decayBps < 10_000`,
-    ///         `1 <= epochsPerPeriod`, `epochsPerPeriod * epochLength <= MAX_PERIOD_LENGTH`.
+    ///         `1 <= epochsPerPeriod`, `epochsPerPeriod * epochLength <= MAX_PERIOD_LENGTH`
+    ///         (`EmissionInvalidCurve`). Lower only: its amount for the first epoch it applies to
+    ///         is at most the current curve's (`EmissionCurveRaised`), and it keeps the current
+    ///         `epochsPerPeriod`, a `decayBps` at least the current one and an
+    ///         `initialEpochEmission` at most the current one (`EmissionCurveAboveCurrent`), which
+    ///         keeps every later epoch at most what the current curve pays, rounding included.
     ///         DEFAULT_ADMIN_ROLE (the timelock).
     function setCurve(Curve calldata curve) external;
 

@@ -161,8 +161,11 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
         if (total > maxTotalPrice) revert SaleSlippage(total, maxTotalPrice);
         address referrer = referrerOf[referralCode];
         if (referrer == msg.sender) revert SaleSelfReferral(msg.sender);
+        // licence ids are sequential from 1 (ICheckerNodeLicense), so the purchase's first id is
+        // known before minting; `_mintAcrossTiers` checks every mint starts where expected
+        firstTokenId = license.totalMinted() + 1;
 
-        // effects
+        // effects, all before the mint: the buyer's `onERC721Received` sees the purchase recorded
         sold += quantity;
         if (currency == Currency.ETH) {
             if (msg.value != total) revert SaleWrongPayment(total, msg.value);
@@ -173,6 +176,12 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
             proceedsStable += total - rebate;
             if (rebate > 0) rebateStable[referrer] += rebate;
         }
+        purchases[firstTokenId] = Purchase({
+            paid: SafeCast.toUint128(total),
+            quantity: SafeCast.toUint32(quantity),
+            currency: currency
+        });
+        emit Purchased(msg.sender, firstTokenId, quantity, currency, total, referralCode);
 
         // interactions: pull the stablecoin (crediting only what arrives), then mint
         if (currency == Currency.STABLE) {
@@ -181,13 +190,7 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
             uint256 received = stable.balanceOf(address(this)) - before;
             if (received != total) revert SaleWrongPayment(total, received);
         }
-        firstTokenId = _mintAcrossTiers(msg.sender, sold - quantity, quantity);
-        purchases[firstTokenId] = Purchase({
-            paid: SafeCast.toUint128(total),
-            quantity: SafeCast.toUint32(quantity),
-            currency: currency
-        });
-        emit Purchased(msg.sender, firstTokenId, quantity, currency, total, referralCode);
+        _mintAcrossTiers(msg.sender, sold - quantity, quantity, firstTokenId);
     }
 
     function _checkAndCountLimit(uint256 quantity, uint256 allowance, bytes32[] calldata proof) private {
@@ -211,20 +214,18 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
         }
     }
 
-    /// @dev Mints licences `[position, position + quantity)` of the sale, one call per tier crossed.
-    function _mintAcrossTiers(
-        address to,
-        uint256 position,
-        uint256 quantity
-    ) private returns (uint256 firstTokenId) {
+    /// @dev Mints licences `[position, position + quantity)` of the sale, one call per tier crossed,
+    ///      as the licence ids `[firstTokenId, firstTokenId + quantity)` the purchase recorded.
+    function _mintAcrossTiers(address to, uint256 position, uint256 quantity, uint256 firstTokenId) private {
         uint256 tierEnd;
-        bool first = true;
+        uint256 next = firstTokenId;
         for (uint256 t = 0; quantity > 0; ++t) {
             tierEnd += _tiers[t].quantity;
             if (position >= tierEnd) continue;
             uint256 n = tierEnd - position < quantity ? tierEnd - position : quantity;
             uint256 id = license.mint(to, n, uint24(t));
-            if (first) (firstTokenId, first) = (id, false);
+            if (id != next) revert SaleUnexpectedLicenceId(next, id);
+            next += n;
             position += n;
             quantity -= n;
         }
@@ -293,23 +294,26 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
     }
 
     /// @inheritdoc ICheckerNodeSale
-    function claimRebate(Currency currency) external nonReentrant {
+    function claimRebate(Currency currency, address to) external nonReentrant {
         if (state != State.Finalized) revert SaleNotActive(state);
+        if (to == address(0)) revert SaleInvalidReceiver(to);
         mapping(address => uint256) storage rebates = currency == Currency.ETH ? rebateWei : rebateStable;
         uint256 amount = rebates[msg.sender];
         rebates[msg.sender] = 0;
-        emit RebateClaimed(msg.sender, currency, amount);
-        _pay(currency, msg.sender, amount);
+        emit RebateClaimed(msg.sender, to, currency, amount);
+        _pay(currency, to, amount);
     }
 
     /// @inheritdoc ICheckerNodeSale
     function withdrawProceeds(Currency currency) external nonReentrant {
-        if (state != State.Finalized) revert SaleNotActive(state);
-        uint256 amount;
-        if (currency == Currency.ETH) (amount, proceedsWei) = (proceedsWei, 0);
-        else (amount, proceedsStable) = (proceedsStable, 0);
-        emit ProceedsWithdrawn(treasury, currency, amount);
-        _pay(currency, treasury, amount);
+        _withdrawProceeds(currency, treasury);
+    }
+
+    /// @inheritdoc ICheckerNodeSale
+    function withdrawProceedsTo(Currency currency, address to) external nonReentrant {
+        if (msg.sender != treasury) revert SaleNotTreasury(msg.sender);
+        if (to == address(0)) revert SaleInvalidReceiver(to);
+        _withdrawProceeds(currency, to);
     }
 
     function pause() external onlyRole(PAUSER_ROLE) {
@@ -323,6 +327,16 @@ contract CheckerNodeSale is ICheckerNodeSale, AccessControl, Pausable, Reentranc
     /// @notice The price tiers.
     function tiers() external view returns (Tier[] memory) {
         return _tiers;
+    }
+
+    /// @dev Pays all the proceeds in `currency` to `to`, once the sale is finalized.
+    function _withdrawProceeds(Currency currency, address to) private {
+        if (state != State.Finalized) revert SaleNotActive(state);
+        uint256 amount;
+        if (currency == Currency.ETH) (amount, proceedsWei) = (proceedsWei, 0);
+        else (amount, proceedsStable) = (proceedsStable, 0);
+        emit ProceedsWithdrawn(to, currency, amount);
+        _pay(currency, to, amount);
     }
 
     /// @dev Pays `amount` of one currency: each currency moves on its own, so a recipient that

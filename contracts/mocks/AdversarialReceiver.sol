@@ -3,10 +3,14 @@ pragma solidity ^0.8.28;
 
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 
+import {ICheckerNodeLicense} from "../interfaces/ICheckerNodeLicense.sol";
 import {ICheckerNodeSale} from "../interfaces/ICheckerNodeSale.sol";
 
 /// @dev Test-only adversarial licence buyer. Modes: 0 accepts, 1 rejects every licence,
-///      2 re-enters `buy` from `onERC721Received`, 3 re-enters `refund` from its ETH receive.
+///      2 re-enters `buy` from `onERC721Received`, 3 re-enters `refund` from its ETH receive,
+///      4 records, for each licence it receives, the purchase `purchaseOf` finds at that moment,
+///      5 (given MINTER_ROLE) mints one licence elsewhere on its first licence, between two mints
+///      of a purchase that crosses tiers.
 contract AdversarialReceiver is IERC721Receiver {
     error NoLicencesPlease();
 
@@ -14,6 +18,9 @@ contract AdversarialReceiver is IERC721Receiver {
     uint8 public mode;
     uint256 internal _refundFirst;
     uint256[] internal _refundIds;
+    /// @notice Mode 4: `purchaseOf(tokenId)` as the sale answered inside `onERC721Received`.
+    mapping(uint256 tokenId => uint256 firstTokenId) public purchaseSeen;
+    bool internal _mintedBetween;
 
     constructor(ICheckerNodeSale sale_) {
         sale = sale_;
@@ -41,8 +48,13 @@ contract AdversarialReceiver is IERC721Receiver {
         sale.refund(firstTokenId, ids);
     }
 
-    function onERC721Received(address, address, uint256, bytes calldata) external returns (bytes4) {
+    function onERC721Received(address, address, uint256 tokenId, bytes calldata) external returns (bytes4) {
         if (mode == 1) revert NoLicencesPlease();
+        if (mode == 4) purchaseSeen[tokenId] = sale.purchaseOf(tokenId);
+        if (mode == 5 && !_mintedBetween) {
+            _mintedBetween = true;
+            ICheckerNodeLicense(msg.sender).mint(address(0xdead), 1, 0);
+        }
         if (mode == 2) {
             sale.buy{value: 0}(
                 1,

@@ -6,10 +6,13 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
+import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
+import {IERC721A} from "erc721a/contracts/IERC721A.sol";
 
 import {ICheckerNodeLicense} from "../interfaces/ICheckerNodeLicense.sol";
 import {ICheckerRewards} from "../interfaces/ICheckerRewards.sol";
@@ -45,6 +48,9 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
     uint256 public totalPosted;
     uint256 public totalClaimed;
     uint256 public totalReleased;
+    /// @dev Seconds spent paused in finished pauses, and when the current pause began.
+    uint48 private _pausedTotal;
+    uint48 private _pausedSince;
 
     constructor(
         IERC20 token_,
@@ -97,13 +103,17 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
             expiresAt: opensAt + claimWindow,
             claimed: 0,
             period: SafeCast.toUint64(period),
-            closed: false
+            closed: false,
+            // SafeCast: seconds paused since deployment fit in 48 bits (OpenZeppelin's Time)
+            pausedTimeAtPost: SafeCast.toUint48(pausedTime())
         });
         emit EpochPosted(epoch, root, total, opensAt);
     }
 
     /// @inheritdoc ICheckerRewards
     function claim(Claim[] calldata claims) external whenNotPaused nonReentrant returns (uint256 paid) {
+        // not paused here (whenNotPaused), so this is `pausedTime()` now
+        uint256 pausedNow = _pausedTotal;
         for (uint256 i = 0; i < claims.length; ++i) {
             Claim calldata c = claims[i];
             Epoch storage e = epochs[c.epoch];
@@ -111,19 +121,26 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
             if (root == bytes32(0) || block.timestamp < e.opensAt)
                 revert RewardsEpochNotOpen(c.epoch, e.opensAt);
             // a closed epoch has expired too
-            if (block.timestamp >= e.expiresAt) revert RewardsEpochExpired(c.epoch, e.expiresAt);
+            uint256 expiry = _expiry(e, pausedNow);
+            if (block.timestamp >= expiry) revert RewardsEpochExpired(c.epoch, expiry);
             if (_claimed[c.epoch].get(c.tokenId)) revert RewardsAlreadyClaimed(c.epoch, c.tokenId);
             if (!MerkleProof.verifyCalldata(c.proof, root, _leaf(c.epoch, c.tokenId, c.amount))) {
                 revert RewardsInvalidProof(c.epoch, c.tokenId, c.amount);
             }
-            // The licence contract is fixed at deployment and `ownerOf` reverts only for an id that
-            // does not exist (ERC721A: burned or not yet minted). Nobody can claim such a licence, and
-            // a burn by someone else between signing and inclusion must not fail the whole batch:
-            // skip it, leave it unclaimed; `closeEpoch` releases it once the window ends.
+            // The licence contract is fixed at deployment; ERC721A's `ownerOf` reverts with
+            // `OwnerQueryForNonexistentToken()` for an id that does not exist (burned or not yet
+            // minted). Nobody can claim such a licence, and a burn by someone else between signing
+            // and inclusion must not fail the whole batch: skip it, leave it unclaimed;
+            // `closeEpoch` releases it once the window ends. Any other failure of `ownerOf` fails
+            // the batch with it, running out of gas included: a proof is public, and a replay with
+            // a gas limit too tight for `ownerOf`'s scan must not pass a live licence off as gone.
             address holder;
             try IERC721(address(license)).ownerOf(c.tokenId) returns (address owner) {
                 holder = owner;
-            } catch {
+            } catch (bytes memory reason) {
+                if (reason.length != 4 || bytes4(reason) != IERC721A.OwnerQueryForNonexistentToken.selector) {
+                    LowLevelCall.bubbleRevert(reason);
+                }
                 emit RewardSkipped(c.epoch, c.tokenId);
                 continue;
             }
@@ -147,7 +164,9 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
         Epoch storage e = epochs[epoch];
         if (e.root == bytes32(0)) revert RewardsEpochNotPosted(epoch);
         if (e.closed) revert RewardsEpochClosed(epoch);
-        if (block.timestamp < e.expiresAt) revert RewardsEpochNotExpired(epoch, e.expiresAt);
+        // not paused here (whenNotPaused), so `_pausedTotal` is `pausedTime()` now
+        uint256 expiry = _expiry(e, _pausedTotal);
+        if (block.timestamp < expiry) revert RewardsEpochNotExpired(epoch, expiry);
         // claimed <= total (checked on every claim)
         released = e.total - e.claimed;
         e.closed = true;
@@ -165,12 +184,34 @@ contract CheckerRewards is ICheckerRewards, AccessControl, Pausable, ReentrancyG
         return (block.timestamp - periodStart) / periodLength;
     }
 
+    /// @inheritdoc ICheckerRewards
+    function expiryOf(uint256 epoch) external view returns (uint256) {
+        Epoch storage e = epochs[epoch];
+        if (e.root == bytes32(0)) return 0;
+        return _expiry(e, pausedTime());
+    }
+
+    /// @inheritdoc ICheckerRewards
+    function pausedTime() public view returns (uint256) {
+        return paused() ? uint256(_pausedTotal) + block.timestamp - _pausedSince : _pausedTotal;
+    }
+
+    /// @notice Pauses claims and closes; the claim windows of posted epochs stop running.
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
+        _pausedSince = Time.timestamp();
     }
 
     function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
         _unpause();
+        _pausedTotal += Time.timestamp() - _pausedSince;
+    }
+
+    /// @dev `expiresAt` pushed back by the time spent paused since the epoch was posted, given
+    ///      `pausedNow` = `pausedTime()`: it only grows, and was `pausedTimeAtPost` at the posting,
+    ///      so the subtraction cannot underflow.
+    function _expiry(Epoch storage e, uint256 pausedNow) private view returns (uint256) {
+        return uint256(e.expiresAt) + pausedNow - e.pausedTimeAtPost;
     }
 
     /// @dev Every reward still reserved once `posted` is the new sum of posted totals is backed by

@@ -236,9 +236,12 @@ export async function postTask(
   );
   if (args.dryRun) return console.log("dry run: not posted");
   await (await ctx.rewards.postEpoch(BigInt(e.epoch), e.root, BigInt(e.total))).wait();
-  const [, , opensAt, expiresAt] = await ctx.rewards.epochs(BigInt(e.epoch));
+  const [, , opensAt] = await ctx.rewards.epochs(BigInt(e.epoch));
+  const expiry = await ctx.rewards.expiryOf(BigInt(e.epoch));
   const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString();
-  console.log(`posted; claims open at ${iso(opensAt)} and close at ${iso(expiresAt)}`);
+  console.log(
+    `posted; claims open at ${iso(opensAt)} and close at ${iso(expiry)} (later if paused meanwhile)`,
+  );
 }
 
 export async function claimTask(
@@ -247,10 +250,11 @@ export async function claimTask(
 ) {
   const { e, ctx } = await epochContext(hre, args.account, args.epochFile);
   const epoch = BigInt(e.epoch);
-  const [, , , expiresAt] = await ctx.rewards.epochs(epoch);
+  // the end of the claim window, pushed back by any pause since the epoch was posted (0: not posted)
+  const expiry = await ctx.rewards.expiryOf(epoch);
   const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
-  if (expiresAt !== 0n && now >= expiresAt)
-    throw new Error(`epoch ${e.epoch} expired at ${new Date(Number(expiresAt) * 1000).toISOString()}`);
+  if (expiry !== 0n && now >= expiry)
+    throw new Error(`epoch ${e.epoch} expired at ${new Date(Number(expiry) * 1000).toISOString()}`);
   const me = ctx.signer.address;
   const mine = [];
   for (const c of e.claims) {
@@ -278,12 +282,15 @@ export async function closeEpochTask(
 ) {
   const epoch = z.coerce.bigint().nonnegative().parse(args.epoch);
   const ctx = await context(hre, args.account);
-  const [root, total, , expiresAt, claimed, , closed] = await ctx.rewards.epochs(epoch);
+  const [root, total, , , claimed, , closed] = await ctx.rewards.epochs(epoch);
   if (root === ctx.ethers.ZeroHash) throw new Error(`epoch ${epoch} was never posted`);
   if (closed) throw new Error(`epoch ${epoch} is already closed`);
+  if (await ctx.rewards.paused()) throw new Error("the rewards contract is paused: nothing can be closed");
+  // the end of the claim window, pushed back by any pause since the epoch was posted
+  const expiry = await ctx.rewards.expiryOf(epoch);
   const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
-  if (now < expiresAt)
-    throw new Error(`epoch ${epoch} can be closed from ${new Date(Number(expiresAt) * 1000).toISOString()}`);
+  if (now < expiry)
+    throw new Error(`epoch ${epoch} can be closed from ${new Date(Number(expiry) * 1000).toISOString()}`);
   console.log(`close epoch ${epoch}: releases ${formatEther(total - claimed)} unclaimed tokens to the pool`);
   if (args.dryRun) return console.log("dry run: not sent");
   await (await ctx.rewards.closeEpoch(epoch)).wait();

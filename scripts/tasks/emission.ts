@@ -11,6 +11,7 @@ import { z } from "zod";
 import {
   castVote,
   curveProposal,
+  curveRefusal,
   emissionSchedule,
   EpochRange,
   execute,
@@ -60,20 +61,18 @@ interface ProposalArgs extends CommonArgs {
   curve: string;
 }
 
+const parseCurve = (curve: string) => {
+  const [initial, decayBps, epochsPerPeriod] = curve.split(",");
+  const c = CurveArgs.parse({ initial, decayBps, epochsPerPeriod });
+  return { initialEpochEmission: c.initial, decayBps: c.decayBps, epochsPerPeriod: c.epochsPerPeriod };
+};
+
 /** The proposal named by --from/--to (release; default: the oldest due epochs) or --curve. */
 async function buildProposal(
   args: ProposalArgs,
   ctx: Awaited<ReturnType<typeof context>>,
 ): Promise<ProposalCall> {
-  if (args.curve) {
-    const [initial, decayBps, epochsPerPeriod] = args.curve.split(",");
-    const c = CurveArgs.parse({ initial, decayBps, epochsPerPeriod });
-    return curveProposal(ctx.schedule, {
-      initialEpochEmission: c.initial,
-      decayBps: c.decayBps,
-      epochsPerPeriod: c.epochsPerPeriod,
-    });
-  }
+  if (args.curve) return curveProposal(ctx.schedule, parseCurve(args.curve));
   let { from, to } = args;
   if (from === "" || to === "") {
     const plan = await planEmission(ctx.schedule, 1, ctx.now);
@@ -104,6 +103,12 @@ async function liveProposal(call: ProposalCall, ctx: Awaited<ReturnType<typeof c
 
 export async function proposeTask(args: ProposalArgs, hre: HardhatRuntimeEnvironment) {
   const ctx = await context(hre, Account.parse(args.account));
+  if (args.curve) {
+    // a curve change may only lower the schedule: refuse to put one to a vote that cannot execute
+    const timelock = ethereumRecord(ctx.networkName).addresses.timelock;
+    const refusal = await curveRefusal(ctx.schedule, timelock, parseCurve(args.curve));
+    if (refusal) throw new Error(`the schedule would refuse this curve: ${refusal}`);
+  }
   const call = await buildProposal(args, ctx);
   const live = await findProposal(ctx.governor, call, ctx.fromBlock);
   if (live) console.log(`note: ${summary(live)} is live already; proposing another`);

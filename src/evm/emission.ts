@@ -138,6 +138,30 @@ export async function curveProposal(
   };
 }
 
+/**
+ * Why the schedule would refuse `curve` were its admin (the timelock) to set it now, e.g.
+ * `EmissionCurveRaised(521, ..., ...)`: a curve change may only lower the schedule, and one that
+ * cannot execute should never be put to a vote. Undefined when it would be accepted.
+ */
+export async function curveRefusal(
+  schedule: EmissionSchedule,
+  admin: string,
+  curve: { initialEpochEmission: bigint; decayBps: number; epochsPerPeriod: number },
+): Promise<string | undefined> {
+  // through the provider: a signer would refuse a call `from` another address
+  const asProvider = schedule.connect(schedule.runner!.provider!);
+  try {
+    await asProvider.setCurve.staticCall(curve, { from: admin });
+    return undefined;
+  } catch (err) {
+    // the revert data: on an ethers CallException, or on the in-process chain's error
+    const data = (err as { data?: unknown }).data;
+    const parsed = typeof data === "string" ? schedule.interface.parseError(data) : null;
+    if (!parsed) throw err;
+    return `${parsed.name}(${parsed.args.join(", ")})`;
+  }
+}
+
 const DESCRIPTION = /^(.*) \(nonce (\d+)\)#proposer=(0x[0-9a-fA-F]{40})$/s;
 
 export function proposalDescription(title: string, proposer: string, nonce: bigint): string {

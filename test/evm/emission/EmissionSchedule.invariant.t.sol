@@ -20,6 +20,12 @@ contract EmissionHandler is Test {
     /// epochs [0, begun) have begun; amountAtStart[e] is what epoch e was scheduled when it began
     uint256 public begun;
     mapping(uint256 epoch => uint256 amount) public amountAtStart;
+    /// Review L-3: 1 + the first epoch a curve change raised (0: none), and its amounts.
+    uint256 public raisedAt;
+    uint256 public raisedFrom;
+    uint256 public raisedTo;
+    /// Accepted curve changes that lowered the first epoch they apply to.
+    uint256 public lowered;
 
     constructor(EmissionSchedule schedule_) {
         schedule = schedule_;
@@ -42,12 +48,48 @@ contract EmissionHandler is Test {
             1,
             2 * (schedule.MAX_PERIOD_LENGTH() / schedule.epochLength())
         );
-        try
-            schedule.setCurve(
-                IEmissionSchedule.Curve(uint128(initial), uint16(decayBps), uint32(epochsPerPeriod))
-            )
-        {
+        _trySetCurve(IEmissionSchedule.Curve(uint128(initial), uint16(decayBps), uint32(epochsPerPeriod)));
+    }
+
+    /// Review L-3: curves close to the one in force (a little higher or lower, a little slower or
+    /// steeper, a period one shorter or longer), so that changes are often accepted and the ones
+    /// that would cross the current curve later are tried too.
+    function nudgeCurve(uint256 initialBps, int256 decayDelta, uint256 periodChoice) external {
+        IEmissionSchedule.Curve memory c = schedule.curve();
+        uint256 initial = (uint256(c.initialEpochEmission) * bound(initialBps, 5_000, 11_000)) / 10_000;
+        int256 decay = int256(uint256(c.decayBps)) + bound(decayDelta, -1_000, 1_000);
+        uint256 choice = bound(periodChoice, 0, 5);
+        uint256 period = uint256(c.epochsPerPeriod);
+        if (choice == 4 && period > 1) period -= 1;
+        else if (choice == 5) period += 1;
+        if (initial == 0 || decay < 0 || decay > 9_999) return;
+        _trySetCurve(IEmissionSchedule.Curve(uint128(initial), uint16(uint256(decay)), uint32(period)));
+    }
+
+    /// Epochs compared before and after a change: every epoch of the next two longest periods
+    /// (where curves with other periods or decays would first cross), then a sample further out.
+    function _probes(uint256 fromEpoch) private pure returns (uint256[] memory probes) {
+        probes = new uint256[](260);
+        for (uint256 i = 0; i < 210; ++i) probes[i] = fromEpoch + i;
+        for (uint256 i = 210; i < 260; ++i) probes[i] = fromEpoch + 210 + (i - 209) * 97;
+    }
+
+    function _trySetCurve(IEmissionSchedule.Curve memory c) private {
+        uint256 fromEpoch = block.timestamp < schedule.genesis() ? 0 : schedule.currentEpoch() + 1;
+        uint256[] memory probes = _probes(fromEpoch);
+        uint256[] memory before = new uint256[](probes.length);
+        for (uint256 i = 0; i < probes.length; ++i) before[i] = schedule.scheduledAmount(probes[i]);
+        try schedule.setCurve(c) {
             curveChanges += 1;
+            if (schedule.scheduledAmount(fromEpoch) < before[0]) lowered += 1;
+            for (uint256 i = 0; i < probes.length; ++i) {
+                uint256 afterAmount = schedule.scheduledAmount(probes[i]);
+                if (afterAmount > before[i] && raisedAt == 0) {
+                    raisedAt = probes[i] + 1;
+                    raisedFrom = before[i];
+                    raisedTo = afterAmount;
+                }
+            }
         } catch {}
     }
 
@@ -191,14 +233,73 @@ contract EmissionScheduleInvariantTest is Test {
     function test_curveChangeLeavesBegunEpochs() public {
         handler.warp(30 days); // epochs 0-4 have begun
         assertEq(handler.begun(), 5);
-        handler.setCurve(2_000_000 ether, 500, 104);
+        handler.setCurve(2_000_000 ether, 500, 104); // review L-3: a raise, refused
+        assertEq(handler.curveChanges(), 0);
+        handler.setCurve(1_200_000 ether, 2_500, 13);
         assertEq(handler.curveChanges(), 1);
         for (uint256 e = 0; e < 5; ++e) assertEq(schedule.scheduledAmount(e), 1_500_000 ether);
-        assertEq(schedule.scheduledAmount(5), 2_000_000 ether);
+        assertEq(schedule.scheduledAmount(5), 1_200_000 ether);
         handler.setCurve(1, 0, 1); // no decay: refused
         assertEq(handler.curveChanges(), 1);
         handler.catchUp(0, 4);
         assertEq(schedule.totalReleased(), 5 * 1_500_000 ether);
+        assertEq(handler.raisedAt(), 0);
+    }
+
+    /// Review L-3: the handler's nudges are accepted when they lower, refused when they raise.
+    function test_reviewL3_nudgesReachTheSchedule() public {
+        handler.warp(30 days);
+        handler.nudgeCurve(11_000, 0, 0); // 10 % higher: refused
+        assertEq(handler.curveChanges(), 0);
+        handler.nudgeCurve(9_000, 100, 0); // 10 % lower, 1 % steeper: accepted
+        assertEq(handler.curveChanges(), 1);
+        assertEq(handler.lowered(), 1);
+        handler.nudgeCurve(10_000, 0, 5); // a longer period: refused
+        handler.nudgeCurve(10_000, -1, 0); // a slower decay: refused
+        assertEq(handler.curveChanges(), 1);
+        assertEq(handler.raisedAt(), 0);
+    }
+
+    /// Review L-3: no curve change ever raises a future epoch's amount above the schedule
+    /// before the change (checked by the handler on every accepted change).
+    function invariant_reviewL3_noCurveChangeRaisesAnEpoch() public view {
+        assertEq(handler.raisedAt(), 0, "a curve change raised an epoch");
+        assertLe(handler.raisedFrom(), handler.raisedTo());
+    }
+
+    /// Review L-3, stateless: from any epoch, any curve in bounds is either refused or pays no
+    /// epoch from the one it applies to on (probed over 3 000 epochs) more than before.
+    function testFuzz_reviewL3_anAcceptedCurveNeverRaisesAFutureEpoch(
+        uint256 at,
+        uint256 initial,
+        uint256 decayBps,
+        uint256 epochsPerPeriod,
+        uint256 probe
+    ) public {
+        vm.warp(schedule.genesis() + bound(at, 0, 600) * schedule.epochLength());
+        uint256 fromEpoch = schedule.currentEpoch() + 1;
+        // two in three keep the current period, so that many candidates are accepted
+        uint256 period =
+            epochsPerPeriod % 3 == 0
+                ? bound(epochsPerPeriod / 3, 1, schedule.MAX_PERIOD_LENGTH() / schedule.epochLength())
+                : schedule.curve().epochsPerPeriod;
+        IEmissionSchedule.Curve memory c = IEmissionSchedule.Curve(
+            uint128(bound(initial, 1, schedule.maxEpochEmission())),
+            uint16(bound(decayBps, schedule.MIN_DECAY_BPS(), 9_999)),
+            uint32(period)
+        );
+        uint256[] memory epochs = new uint256[](64);
+        for (uint256 i = 0; i < 48; ++i) epochs[i] = fromEpoch + i;
+        for (uint256 i = 48; i < 64; ++i)
+            epochs[i] = fromEpoch + bound(uint256(keccak256(abi.encode(probe, i))), 48, 3_000);
+        uint256[] memory before = new uint256[](epochs.length);
+        for (uint256 i = 0; i < epochs.length; ++i) before[i] = schedule.scheduledAmount(epochs[i]);
+        vm.prank(address(handler));
+        try schedule.setCurve(c) {
+            for (uint256 i = 0; i < epochs.length; ++i) {
+                assertLe(schedule.scheduledAmount(epochs[i]), before[i], "an epoch was raised");
+            }
+        } catch {}
     }
 
     function invariant_noEpochReleasedTwice() public view {

@@ -15,7 +15,7 @@ const CURVE = { initialEpochEmission: 8_000n * TOKEN_UNIT, decayBps: 5_000, epoc
 const fromConfig = () => deployFromConfig(ethers);
 
 /** A schedule administered by a plain signer, for unit tests of its rules. */
-async function standalone() {
+async function standaloneWith(curve: typeof CURVE) {
   const [admin, guardian, sinkA, sinkB, outsider] = await ethers.getSigners();
   const token = await ethers.deployContract("ComputeToken", [
     "T",
@@ -38,7 +38,7 @@ async function standalone() {
     EPOCH,
     MAX_EPOCH,
     TOTAL,
-    CURVE,
+    curve,
     sinks,
     admin.address,
     guardian.address,
@@ -46,6 +46,12 @@ async function standalone() {
   await token.transfer(await schedule.getAddress(), TOTAL);
   return { token, schedule, genesis, admin, guardian, sinkA, sinkB, outsider };
 }
+
+const standalone = () => standaloneWith(CURVE);
+/** The flattest curve the bounds allow, at the per-epoch cap, with weekly epochs. */
+const FLATTEST = { initialEpochEmission: MAX_EPOCH, decayBps: 500, epochsPerPeriod: 104 };
+const flattest = () => standaloneWith(FLATTEST);
+const flattestPerEpoch = () => standaloneWith({ ...FLATTEST, epochsPerPeriod: 1 });
 
 describe("EmissionSchedule", () => {
   describe("curve", () => {
@@ -57,9 +63,9 @@ describe("EmissionSchedule", () => {
       expect(await schedule.scheduledAmount(5n)).to.equal(2_000n * TOKEN_UNIT);
       expect(await schedule.scheduledAmount(10_000n)).to.equal(0n);
       // the flattest curve allowed still decays (a flat one is refused: see "curve changes")
-      await schedule.setCurve({ initialEpochEmission: MAX_EPOCH, decayBps: 500, epochsPerPeriod: 1 });
-      expect(await schedule.scheduledAmount(2n)).to.equal(9_025n * TOKEN_UNIT); // 10 000 × 0.95²
-      expect(await schedule.scheduledAmount(1_000n)).to.equal(0n);
+      const flat = (await loadFixture(flattestPerEpoch)).schedule;
+      expect(await flat.scheduledAmount(2n)).to.equal(9_025n * TOKEN_UNIT); // 10 000 × 0.95²
+      expect(await flat.scheduledAmount(1_000n)).to.equal(0n);
     });
 
     it("matches the off-chain planner for the deployed config", async () => {
@@ -80,18 +86,24 @@ describe("EmissionSchedule", () => {
       const begun = [0n, 1n, 2n, 3n];
       const before = await Promise.all(begun.map((e) => schedule.scheduledAmount(e)));
       expect(before).to.deep.equal([8_000n, 8_000n, 4_000n, 4_000n].map((t) => t * TOKEN_UNIT));
-      // the flattest curve governance may set, at the per-epoch cap
-      await schedule.setCurve({ initialEpochEmission: MAX_EPOCH, decayBps: 500, epochsPerPeriod: 100 });
+      // review L-3: jumping epoch 4 to the per-epoch cap (the flattest curve in bounds) is refused
+      await expect(
+        schedule.setCurve({ initialEpochEmission: MAX_EPOCH, decayBps: 500, epochsPerPeriod: 100 }),
+      )
+        .to.be.revertedWithCustomError(schedule, "EmissionCurveRaised")
+        .withArgs(4n, MAX_EPOCH, 2_000n * TOKEN_UNIT);
+      // a steeper curve is in force from epoch 4 on; the epochs that had begun keep theirs
+      await schedule.setCurve({ ...CURVE, decayBps: 6_000 });
       for (const [i, epoch] of begun.entries()) {
         expect(await schedule.scheduledAmount(epoch), `epoch ${epoch}`).to.equal(before[i]);
       }
-      expect(await schedule.scheduledAmount(4n)).to.equal(MAX_EPOCH);
+      expect(await schedule.scheduledAmount(4n)).to.equal(1_280n * TOKEN_UNIT); // 8 000 × 0.4²
       await schedule.releaseEpochs(0n, 3n);
       expect(await schedule.totalReleased()).to.equal(24_000n * TOKEN_UNIT);
     });
 
     it("finding 18-L: a curve without decay, or with a period longer than MAX_PERIOD_LENGTH, is refused", async () => {
-      const { schedule } = await loadFixture(standalone);
+      const { schedule } = await loadFixture(flattest);
       const flat = { initialEpochEmission: MAX_EPOCH, decayBps: 0, epochsPerPeriod: 1 };
       await expect(schedule.setCurve(flat))
         .to.be.revertedWithCustomError(schedule, "EmissionInvalidCurve")
@@ -112,23 +124,90 @@ describe("EmissionSchedule", () => {
     it("a curve set before genesis is in force from epoch 0; a second one in the same epoch replaces it", async () => {
       const { schedule, genesis } = await loadFixture(standalone);
       expect(BigInt(await time.latest())).to.be.lessThan(genesis);
-      const next = { initialEpochEmission: 6_000n * TOKEN_UNIT, decayBps: 1_000, epochsPerPeriod: 4 };
+      const next = { initialEpochEmission: 6_000n * TOKEN_UNIT, decayBps: 5_000, epochsPerPeriod: 2 };
       await expect(schedule.setCurve(next))
         .to.emit(schedule, "CurveUpdated")
         .withArgs(0n, next.initialEpochEmission, next.decayBps, next.epochsPerPeriod);
       expect(await schedule.scheduledAmount(0n)).to.equal(6_000n * TOKEN_UNIT);
 
       await time.increaseTo(genesis + 10n); // epoch 0 has begun
-      await expect(schedule.setCurve({ ...next, decayBps: 2_000 }))
+      await expect(schedule.setCurve({ ...next, decayBps: 6_000 }))
         .to.emit(schedule, "CurveUpdated")
-        .withArgs(1n, next.initialEpochEmission, 2_000, next.epochsPerPeriod);
-      await schedule.setCurve({ ...next, decayBps: 3_000 });
-      expect((await schedule.curveAt(0n)).decayBps).to.equal(1_000n);
-      expect((await schedule.curveAt(1n)).decayBps).to.equal(3_000n);
-      expect((await schedule.curveAt(10_000n)).decayBps).to.equal(3_000n);
-      expect((await schedule.curve()).decayBps).to.equal(3_000n);
-      // epoch 4 is in the second period of the new curve, counted from genesis
-      expect(await schedule.scheduledAmount(4n)).to.equal(4_200n * TOKEN_UNIT);
+        .withArgs(1n, next.initialEpochEmission, 6_000, next.epochsPerPeriod);
+      await schedule.setCurve({ ...next, decayBps: 7_000 });
+      expect((await schedule.curveAt(0n)).decayBps).to.equal(5_000n);
+      expect((await schedule.curveAt(1n)).decayBps).to.equal(7_000n);
+      expect((await schedule.curveAt(10_000n)).decayBps).to.equal(7_000n);
+      expect((await schedule.curve()).decayBps).to.equal(7_000n);
+      // epoch 4 is in the third period of the new curve, counted from genesis
+      expect(await schedule.scheduledAmount(4n)).to.equal(540n * TOKEN_UNIT); // 6 000 × 0.3²
+    });
+
+    it("review L-3: a curve that would raise a future epoch's emission is refused (the deployed schedule at epoch 520)", async () => {
+      const d = await loadFixture(fromConfig);
+      const e = d.config.emission;
+      await time.increaseTo(BigInt(d.start) + 520n * BigInt(e.epochDays * DAY) + 10n); // epoch 520
+      const timelock = await d.timelock.getAddress();
+      await impersonateAccount(timelock);
+      await setBalance(timelock, 10n ** 18n);
+      const governance = d.schedule.connect(await ethers.getSigner(timelock));
+      const current = scheduledAmount(e, 521n); // ~113k tokens
+      const raised = { initialEpochEmission: 2_500_000n * TOKEN_UNIT, decayBps: 500, epochsPerPeriod: 104 };
+      const wouldPay = scheduledAmount({ ...e, ...raised }, 521n); // ~1.93M tokens
+      expect(wouldPay > 15n * current).to.equal(true);
+      await expect(governance.setCurve(raised))
+        .to.be.revertedWithCustomError(d.schedule, "EmissionCurveRaised")
+        .withArgs(521n, wouldPay, current);
+      expect(await d.schedule.scheduledAmount(521n)).to.equal(current);
+    });
+
+    it("review L-3: a curve below the current one at fromEpoch but not provably below it later is refused", async () => {
+      const { schedule, genesis } = await loadFixture(standalone);
+      await time.increaseTo(genesis + 2n * BigInt(EPOCH) + 10n); // changes apply from epoch 3: 4 000
+      const cases = [
+        // slower decay from a lower start: 3 600 at epoch 3, but 2 160 > 2 000 at epoch 4
+        { initialEpochEmission: 6_000n * TOKEN_UNIT, decayBps: 4_000, epochsPerPeriod: 2 },
+        // a longer period: 4 000 at epoch 3, but 2 000 > 1 000 at epoch 6
+        { initialEpochEmission: 4_000n * TOKEN_UNIT, decayBps: 5_000, epochsPerPeriod: 4 },
+        // lower at every epoch in exact arithmetic, refused all the same: only the same period, a
+        // decay at least as steep and an initial amount no higher are below the current curve in
+        // every epoch, rounding included
+        { initialEpochEmission: 8_000n * TOKEN_UNIT, decayBps: 5_000, epochsPerPeriod: 1 },
+        { initialEpochEmission: 9_000n * TOKEN_UNIT, decayBps: 6_000, epochsPerPeriod: 2 },
+      ];
+      for (const c of cases) {
+        await expect(schedule.setCurve(c))
+          .to.be.revertedWithCustomError(schedule, "EmissionCurveAboveCurrent")
+          .withArgs(
+            c.initialEpochEmission,
+            c.decayBps,
+            c.epochsPerPeriod,
+            CURVE.initialEpochEmission,
+            CURVE.decayBps,
+            CURVE.epochsPerPeriod,
+          );
+      }
+      expect(await schedule.curveAt(10_000n)).to.deep.equal(Object.values(CURVE).map(BigInt));
+    });
+
+    it("review L-3: lowering works: a lower initial amount, a steeper decay, or the same curve", async () => {
+      const { schedule, genesis } = await loadFixture(standalone);
+      await time.increaseTo(genesis + 2n * BigInt(EPOCH) + 10n); // epoch 2: changes apply from 3
+      const lower = { ...CURVE, initialEpochEmission: 6_000n * TOKEN_UNIT };
+      await expect(schedule.setCurve(lower))
+        .to.emit(schedule, "CurveUpdated")
+        .withArgs(3n, lower.initialEpochEmission, CURVE.decayBps, CURVE.epochsPerPeriod);
+      expect(await schedule.scheduledAmount(3n)).to.equal(3_000n * TOKEN_UNIT);
+      expect(await schedule.scheduledAmount(2n)).to.equal(4_000n * TOKEN_UNIT); // begun: unchanged
+      const steeper = { ...lower, decayBps: 7_500 };
+      await schedule.setCurve(steeper);
+      expect(await schedule.scheduledAmount(3n)).to.equal(1_500n * TOKEN_UNIT);
+      expect(await schedule.scheduledAmount(4n)).to.equal(375n * TOKEN_UNIT);
+      await expect(schedule.setCurve(steeper)).to.emit(schedule, "CurveUpdated"); // the same curve again
+      // undoing the lowering is a raise, refused like any other
+      await expect(schedule.setCurve(lower))
+        .to.be.revertedWithCustomError(schedule, "EmissionCurveRaised")
+        .withArgs(3n, 3_000n * TOKEN_UNIT, 1_500n * TOKEN_UNIT);
     });
 
     it("error: a deployment curve out of bounds, an epoch longer than MAX_PERIOD_LENGTH", async () => {

@@ -7,6 +7,7 @@ import { network } from "hardhat";
 import {
   castVote,
   curveProposal,
+  curveRefusal,
   execute,
   findProposal,
   planEmission,
@@ -136,12 +137,12 @@ describe("Governance runs the emission schedule", () => {
     expect(await d.schedule.totalReleased()).to.equal(due.reduce((s, r) => s + r.releasable, 0n));
   });
 
-  it("retunes the curve by proposal, within the hard per-epoch cap", async () => {
+  it("retunes the curve by proposal, lower only", async () => {
     const d = await loadFixture(delegated);
     const curve = {
-      initialEpochEmission: d.config.emission.maxEpochEmission,
-      decayBps: 1_000,
-      epochsPerPeriod: 26,
+      initialEpochEmission: (d.config.emission.initialEpochEmission * 3n) / 4n,
+      decayBps: d.config.emission.decayBps + 500,
+      epochsPerPeriod: d.config.emission.epochsPerPeriod,
     };
     const proposal = await passAndQueue(d, await curveProposal(d.schedule, curve));
     await time.increase(d.config.governance.timelockDelaySeconds + 1);
@@ -158,6 +159,34 @@ describe("Governance runs the emission schedule", () => {
     expect((await d.schedule.curveAt(0n)).initialEpochEmission).to.equal(
       d.config.emission.initialEpochEmission,
     );
+  });
+
+  it("review L-3: a passed proposal that would raise the curve fails at execution", async () => {
+    const d = await loadFixture(delegated);
+    // within the hard per-epoch cap, but above the deployed curve from the next epoch on
+    const curve = {
+      initialEpochEmission: d.config.emission.maxEpochEmission,
+      decayBps: 1_000,
+      epochsPerPeriod: 26,
+    };
+    // the tooling would not have put it to a vote
+    const timelock = await d.timelock.getAddress();
+    expect(await curveRefusal(d.schedule, timelock, curve)).to.match(/^EmissionCurveRaised\(/);
+    expect(
+      await curveRefusal(d.schedule, timelock, {
+        ...curve,
+        epochsPerPeriod: 52,
+        decayBps: 2_500,
+        initialEpochEmission: 1n,
+      }),
+    ).to.equal(undefined);
+    const proposal = await passAndQueue(d, await curveProposal(d.schedule, curve));
+    await time.increase(d.config.governance.timelockDelaySeconds + 1);
+    const from = (await d.schedule.currentEpoch()) + 1n;
+    await expect(execute(d.governor, proposal, d.liquidity))
+      .to.be.revertedWithCustomError(d.schedule, "EmissionCurveRaised")
+      .withArgs(from, curve.initialEpochEmission, d.config.emission.initialEpochEmission);
+    expect((await d.schedule.curve()).initialEpochEmission).to.equal(d.config.emission.initialEpochEmission);
   });
 
   it("error: a proposal without quorum is defeated and cannot be queued", async () => {

@@ -28,6 +28,8 @@ contract SaleHandler is Test {
     MockStablecoin public immutable stable;
     bytes32 public constant CODE = "REF";
     address public constant REFERRER = address(0x5EF);
+    /// Where a referrer or the treasury may have its payouts sent instead (review I-4).
+    address public constant COLD = address(0xC01D);
     address[3] internal buyers = [address(0xB1), address(0xB2), address(0xB3)];
     Bought[] internal bought;
     uint256 public paidWei;
@@ -99,7 +101,8 @@ contract SaleHandler is Test {
             refundMismatch = true;
     }
 
-    function finalizeAndPay() external {
+    /// Pays everyone, to their own address or (`redirect`) to another one they name.
+    function finalizeAndPay(bool redirect) external {
         if (sale.state() == ICheckerNodeSale.State.Cancelled) return;
         if (sale.state() == ICheckerNodeSale.State.Active) {
             vm.warp(sale.saleEnd());
@@ -107,12 +110,20 @@ contract SaleHandler is Test {
         }
         uint256 w = sale.rebateWei(REFERRER) + sale.proceedsWei();
         uint256 s = sale.rebateStable(REFERRER) + sale.proceedsStable();
+        address referrerTo = redirect ? COLD : REFERRER;
         vm.startPrank(REFERRER);
-        sale.claimRebate(ICheckerNodeSale.Currency.ETH);
-        sale.claimRebate(ICheckerNodeSale.Currency.STABLE);
+        sale.claimRebate(ICheckerNodeSale.Currency.ETH, referrerTo);
+        sale.claimRebate(ICheckerNodeSale.Currency.STABLE, referrerTo);
         vm.stopPrank();
-        sale.withdrawProceeds(ICheckerNodeSale.Currency.STABLE);
-        sale.withdrawProceeds(ICheckerNodeSale.Currency.ETH);
+        if (redirect) {
+            vm.startPrank(sale.treasury());
+            sale.withdrawProceedsTo(ICheckerNodeSale.Currency.STABLE, COLD);
+            sale.withdrawProceedsTo(ICheckerNodeSale.Currency.ETH, COLD);
+            vm.stopPrank();
+        } else {
+            sale.withdrawProceeds(ICheckerNodeSale.Currency.STABLE);
+            sale.withdrawProceeds(ICheckerNodeSale.Currency.ETH);
+        }
         outWei += w;
         outStable += s;
     }
@@ -186,9 +197,20 @@ contract CheckerNodeSaleInvariantTest is Test {
         handler.buy(0, 20, false, true);
         handler.buy(1, 7, true, false);
         assertEq(sale.sold(), 27);
-        handler.finalizeAndPay();
+        handler.finalizeAndPay(false);
         assertEq(address(sale).balance, 0);
         assertEq(stable.balanceOf(address(sale)), 0);
+    }
+
+    /// Review I-4: the referrer and the treasury have everything paid to another address.
+    function test_reviewI4_handlerRedirectsPayouts() public {
+        handler.buy(0, 20, false, true);
+        handler.buy(1, 7, true, true);
+        handler.finalizeAndPay(true);
+        assertEq(address(sale).balance, 0);
+        assertEq(stable.balanceOf(address(sale)), 0);
+        assertEq(handler.COLD().balance, handler.paidWei());
+        assertEq(stable.balanceOf(handler.COLD()), handler.paidStable());
     }
 
     function test_handlerRefundsACancelledSale() public {

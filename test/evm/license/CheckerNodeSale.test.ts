@@ -193,8 +193,11 @@ describe("CheckerNodeSale", () => {
       await buyBoth(b, (await ethers.getSigners())[8], CODE);
       await time.increaseTo(b.end);
       await b.sale.finalize();
-      const claim = (currency: number) =>
-        wallet.execute(b.sale, b.sale.interface.encodeFunctionData("claimRebate", [currency]));
+      const claim = async (currency: number) =>
+        wallet.execute(
+          b.sale,
+          b.sale.interface.encodeFunctionData("claimRebate", [currency, await wallet.getAddress()]),
+        );
       await expect(claim(Currency.STABLE)).to.changeTokenBalance(
         ethers,
         b.stable,
@@ -205,6 +208,141 @@ describe("CheckerNodeSale", () => {
         .to.be.revertedWithCustomError(b.sale, "SaleTransferFailed")
         .withArgs(await wallet.getAddress(), WEI_PRICE / 10n);
       expect(await b.sale.rebateWei(await wallet.getAddress())).to.equal(WEI_PRICE / 10n);
+    });
+
+    it("review I-4: a referrer that rejects ETH has its ETH rebate paid to an address it names", async () => {
+      const [, buyer, cold] = await ethers.getSigners();
+      const wallet = await ethers.deployContract("EthRejectingWallet");
+      const walletAddress = await wallet.getAddress();
+      const b = await bareSale({ rebateBps: 1_000 });
+      await b.sale.registerReferralCode(CODE, walletAddress);
+      await buyBoth(b, buyer, CODE);
+      await time.increaseTo(b.end);
+      await b.sale.finalize();
+      const rebate = WEI_PRICE / 10n;
+      const claimTo = (to: string) =>
+        wallet.execute(b.sale, b.sale.interface.encodeFunctionData("claimRebate", [Currency.ETH, to]));
+      await expect(claimTo(ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(b.sale, "SaleInvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
+      const tx = claimTo(cold.address);
+      await expect(tx).to.changeEtherBalances(ethers, [cold, b.sale], [rebate, -rebate]);
+      await expect(tx)
+        .to.emit(b.sale, "RebateClaimed")
+        .withArgs(walletAddress, cold.address, Currency.ETH, rebate);
+      expect(await b.sale.rebateWei(walletAddress)).to.equal(0n);
+      // the caller's own rebate only: someone else naming the cold wallet gets nothing
+      await expect(b.sale.connect(buyer).claimRebate(Currency.ETH, cold.address)).to.changeEtherBalance(
+        ethers,
+        cold,
+        0n,
+      );
+    });
+
+    it("review I-4: a treasury that rejects ETH withdraws its ETH proceeds to an address it names", async () => {
+      const [, buyer, cold] = await ethers.getSigners();
+      const wallet = await ethers.deployContract("EthRejectingWallet");
+      const walletAddress = await wallet.getAddress();
+      const b = await bareSale({ treasury: walletAddress });
+      await buyBoth(b, buyer);
+      await time.increaseTo(b.end);
+      await b.sale.finalize();
+      const withdrawTo = (to: string) =>
+        wallet.execute(b.sale, b.sale.interface.encodeFunctionData("withdrawProceedsTo", [Currency.ETH, to]));
+      // only the treasury names where its proceeds go
+      await expect(b.sale.connect(buyer).withdrawProceedsTo(Currency.ETH, buyer.address))
+        .to.be.revertedWithCustomError(b.sale, "SaleNotTreasury")
+        .withArgs(buyer.address);
+      await expect(withdrawTo(ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(b.sale, "SaleInvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
+      const tx = withdrawTo(cold.address);
+      await expect(tx).to.changeEtherBalances(ethers, [cold, b.sale], [WEI_PRICE, -WEI_PRICE]);
+      await expect(tx).to.emit(b.sale, "ProceedsWithdrawn").withArgs(cold.address, Currency.ETH, WEI_PRICE);
+      expect(await b.sale.proceedsWei()).to.equal(0n);
+      // not before finalization either (a fresh sale)
+      const early = await bareSale({ treasury: walletAddress });
+      await expect(
+        wallet.execute(
+          early.sale,
+          early.sale.interface.encodeFunctionData("withdrawProceedsTo", [Currency.ETH, cold.address]),
+        ),
+      )
+        .to.be.revertedWithCustomError(early.sale, "SaleNotActive")
+        .withArgs(0n);
+    });
+
+    it("review I-7: a buyer's onERC721Received already sees its purchase recorded", async () => {
+      const d = await loadFixture(publicPhase);
+      // one licence sold first, so the purchase does not start at id 1
+      const [one] = await d.sale.quote(1n, Currency.ETH, NO_CODE);
+      await d.sale.connect(d.signers[8]).buy(1n, Currency.ETH, NO_CODE, one, 0n, [], { value: one });
+      const receiver = await ethers.deployContract("AdversarialReceiver", [await d.sale.getAddress()]);
+      await receiver.setMode(4);
+      // 7 licences, ids 2-8, across tiers 0 and 1 (two mints)
+      const [total] = await d.sale.quote(7n, Currency.ETH, NO_CODE);
+      await expect(receiver.buy(7n, total, { value: total }))
+        .to.emit(d.sale, "Purchased")
+        .withArgs(await receiver.getAddress(), 2n, 7n, Currency.ETH, total, NO_CODE);
+      for (let id = 2n; id <= 8n; id++) {
+        expect(await receiver.purchaseSeen(id), `licence ${id}`).to.equal(2n);
+      }
+      expect(await d.license.tierOf(8n)).to.equal(1n);
+      expect(await d.sale.purchaseOf(8n)).to.equal(2n);
+    });
+
+    it("review I-7: error: a licence minted by someone else before the purchase's mint", async () => {
+      const [admin, other] = await ethers.getSigners();
+      // a stablecoin with a transfer hook, itself a second minter: while the sale pulls the
+      // payment, it mints a licence, so the purchase's recorded first id would be taken
+      const hook = await ethers.deployContract("CallbackToken");
+      const license = await ethers.deployContract("CheckerNodeLicense", [
+        "L",
+        "L",
+        10n,
+        0n,
+        0n,
+        admin.address,
+        admin.address,
+        0n,
+      ]);
+      const now = BigInt(await time.latest());
+      const sale = await ethers.deployContract("CheckerNodeSale", [
+        {
+          license: await license.getAddress(),
+          stable: await hook.getAddress(),
+          treasury: admin.address,
+          admin: admin.address,
+          allowlistStart: now,
+          publicStart: now,
+          saleEnd: now + 1_000n,
+          allowlistRoot: ethers.ZeroHash,
+          publicWalletCap: 10,
+          referralDiscountBps: 0,
+          referralRebateBps: 0,
+        },
+        [{ quantity: 10, priceWei: 1n, priceStable: 1_000n }],
+      ]);
+      const MINTER = await license.MINTER_ROLE();
+      await license.grantRole(MINTER, await sale.getAddress());
+      await license.grantRole(MINTER, await hook.getAddress());
+      await hook.mint(admin.address, 10_000n);
+      await hook.approve(await sale.getAddress(), 10_000n);
+      await hook.setCallback(
+        await license.getAddress(),
+        license.interface.encodeFunctionData("mint", [other.address, 1n, 0]),
+      );
+      await expect(sale.buy(2n, Currency.STABLE, NO_CODE, 2_000n, 0n, []))
+        .to.be.revertedWithCustomError(sale, "SaleUnexpectedLicenceId")
+        .withArgs(1n, 2n);
+      // the buyer's own onERC721Received cannot mint in between: ERC721A refuses a mint
+      // re-entered from its receiver check
+      const d = await loadFixture(publicPhase);
+      const receiver = await ethers.deployContract("AdversarialReceiver", [await d.sale.getAddress()]);
+      await d.license.grantRole(await d.license.MINTER_ROLE(), await receiver.getAddress());
+      await receiver.setMode(5);
+      const [total] = await d.sale.quote(7n, Currency.ETH, NO_CODE);
+      await expect(receiver.buy(7n, total, { value: total })).to.be.revertedWithoutReason(ethers);
     });
 
     it("finding 18-Info: cancel is refused once the sale has ended or sold out", async () => {
@@ -477,11 +615,9 @@ describe("CheckerNodeSale", () => {
       await expect(withdrawal)
         .to.emit(d.sale, "ProceedsWithdrawn")
         .withArgs(treasury, Currency.ETH, total - rebate);
-      await expect(d.sale.connect(d.referrer).claimRebate(Currency.ETH)).to.changeEtherBalances(
-        ethers,
-        [d.referrer, d.sale],
-        [rebate, -rebate],
-      );
+      await expect(
+        d.sale.connect(d.referrer).claimRebate(Currency.ETH, d.referrer.address),
+      ).to.changeEtherBalances(ethers, [d.referrer, d.sale], [rebate, -rebate]);
       expect(await ethers.provider.getBalance(await d.sale.getAddress())).to.equal(0n);
     });
 
@@ -495,10 +631,9 @@ describe("CheckerNodeSale", () => {
       await d.stable!.connect(buyer).approve(await d.sale.getAddress(), stableTotal);
       await d.sale.connect(buyer).buy(2n, Currency.STABLE, NO_CODE, stableTotal, 0n, []);
       await expect(d.sale.cancel()).to.emit(d.sale, "SaleCancelled");
-      await expect(d.sale.connect(d.referrer).claimRebate(Currency.ETH)).to.be.revertedWithCustomError(
-        d.sale,
-        "SaleNotActive",
-      );
+      await expect(
+        d.sale.connect(d.referrer).claimRebate(Currency.ETH, d.referrer.address),
+      ).to.be.revertedWithCustomError(d.sale, "SaleNotActive");
       expect(await d.sale.purchaseOf(3n)).to.equal(1n);
       expect(await d.sale.purchaseOf(5n)).to.equal(4n);
       expect(await d.sale.purchaseOf(6n)).to.equal(0n);

@@ -330,4 +330,145 @@ describe("CheckerRewards", () => {
         .withArgs(1n, (await d.rewards.epochs(1n))[2]);
     });
   });
+
+  describe("review L-1: a pause does not run down an epoch's claim window", () => {
+    it("review L-1: a pause across expiry, then unpause: the holder still claims for the time paused", async () => {
+      const d = await loadFixture(posted);
+      const [, , , expiresAt] = await d.rewards.epochs(1n);
+      // paused an hour before the window ends, unpaused a day after it would have ended
+      await time.setNextBlockTimestamp(expiresAt - 3_600n);
+      await d.rewards.pause();
+      await time.setNextBlockTimestamp(expiresAt + 86_400n);
+      await d.rewards.unpause();
+      const paused = 3_600n + 86_400n;
+      // the hour that was left when the pause began is still there
+      await time.setNextBlockTimestamp(expiresAt + paused - 1n);
+      await expect(d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n)]))
+        .to.emit(d.rewards, "RewardClaimed")
+        .withArgs(1n, 1n, d.holder.address, R("10"));
+      expect(await d.rewards.expiryOf(1n)).to.equal(expiresAt + paused);
+      await expect(d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 2n)]))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsEpochExpired")
+        .withArgs(1n, expiresAt + paused);
+    });
+
+    it("review L-1: closeEpoch is refused until the expiry extended by the time paused", async () => {
+      const d = await loadFixture(posted);
+      const [, , , expiresAt] = await d.rewards.epochs(1n);
+      await time.setNextBlockTimestamp(expiresAt - 100n);
+      await d.rewards.pause();
+      await time.setNextBlockTimestamp(expiresAt + 5_000n);
+      await d.rewards.unpause(); // 5 100 s paused
+      const expiry = expiresAt + 5_100n;
+      await expect(d.rewards.connect(d.other).closeEpoch(1n))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsEpochNotExpired")
+        .withArgs(1n, expiry);
+      expect(await d.rewards.expiryOf(1n)).to.equal(expiry);
+      await time.setNextBlockTimestamp(expiry - 1n);
+      await expect(d.rewards.connect(d.other).closeEpoch(1n))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsEpochNotExpired")
+        .withArgs(1n, expiry);
+      await time.setNextBlockTimestamp(expiry);
+      await expect(d.rewards.connect(d.other).closeEpoch(1n))
+        .to.emit(d.rewards, "EpochClosed")
+        .withArgs(1n, R("35"));
+    });
+
+    it("review L-1: only pauses after an epoch was posted extend it; one posted during a pause counts the rest of it", async () => {
+      const d = await loadFixture(posted);
+      // a pause and unpause before epoch 2 is posted does not extend it...
+      const t0 = BigInt(await time.latest()) + 10n;
+      await time.setNextBlockTimestamp(t0);
+      await d.rewards.pause();
+      await time.setNextBlockTimestamp(t0 + 1_000n);
+      await d.rewards.unpause();
+      const epoch2 = rewardsTree(d.at(2n), [{ tokenId: 1n, amount: R("7") }]);
+      await d.rewards.connect(d.poster).postEpoch(2n, epoch2.root, R("7"));
+      expect(await d.rewards.expiryOf(2n)).to.equal((await d.rewards.epochs(2n))[3]);
+      // ...but extends epoch 1, posted before it
+      const pausedBefore = await d.rewards.pausedTime();
+      expect(await d.rewards.expiryOf(1n)).to.equal((await d.rewards.epochs(1n))[3] + pausedBefore);
+      expect(pausedBefore).to.equal(1_000n);
+      // epoch 3, posted while paused, counts only the part of the pause after its posting
+      const t1 = t0 + 5_000n;
+      await time.setNextBlockTimestamp(t1);
+      await d.rewards.pause();
+      const epoch3 = rewardsTree(d.at(3n), [{ tokenId: 1n, amount: R("3") }]);
+      await time.setNextBlockTimestamp(t1 + 500n);
+      await d.rewards.connect(d.poster).postEpoch(3n, epoch3.root, R("3"));
+      await time.setNextBlockTimestamp(t1 + 2_500n);
+      await d.rewards.unpause();
+      expect(await d.rewards.expiryOf(3n)).to.equal((await d.rewards.epochs(3n))[3] + 2_000n);
+      // while paused, the expiry keeps moving with the clock
+      await time.setNextBlockTimestamp(t1 + 3_000n);
+      await d.rewards.pause();
+      await time.increaseTo(t1 + 3_300n);
+      expect(await d.rewards.expiryOf(3n)).to.equal((await d.rewards.epochs(3n))[3] + 2_300n);
+      expect(await d.rewards.pausedTime()).to.equal(1_000n + 2_500n + 300n);
+      // an epoch never posted has no expiry
+      expect(await d.rewards.expiryOf(9n)).to.equal(0n);
+    });
+  });
+
+  describe("review I-1: only a licence that does not exist is skipped", () => {
+    /** A rewards contract over a licence whose `ownerOf` misbehaves as told; epoch 1 pays licence 1. */
+    async function overMisbehavingLicence() {
+      const [admin, holder] = await ethers.getSigners();
+      const token = await ethers.deployContract("MockStablecoin");
+      const license = await ethers.deployContract("MisbehavingLicense", [holder.address]);
+      const rewards = await ethers.deployContract("CheckerRewards", [
+        await token.getAddress(),
+        await license.getAddress(),
+        R("1000"),
+        7 * 86_400,
+        0,
+        86_400,
+        admin.address,
+      ]);
+      await rewards.grantRole(await rewards.REWARD_ROLE(), admin.address);
+      await token.mint(await rewards.getAddress(), R("100"));
+      const chainId = (await ethers.provider.getNetwork()).chainId;
+      const tree = rewardsTree({ chainId, rewards: await rewards.getAddress(), epoch: 1n }, [
+        { tokenId: 1n, amount: R("10") },
+        { tokenId: 2n, amount: R("20") },
+      ]);
+      await rewards.postEpoch(1n, tree.root, R("30"));
+      return { token, license, rewards, tree, holder };
+    }
+
+    it("review I-1: a live licence whose ownerOf runs out of gas fails the claim, it is not skipped", async () => {
+      const m = await loadFixture(overMisbehavingLicence);
+      await m.license.setMode(3);
+      // anyone replaying the holder's public proof with a gas limit too tight for ownerOf
+      await expect(
+        m.rewards.claim([claimOf(m.tree, 1n)], { gasLimit: 1_000_000n }),
+      ).to.be.revertedWithoutReason(ethers);
+      expect(await m.rewards.isClaimed(1n, 1n)).to.equal(false);
+      // with ownerOf answering again, the holder is paid
+      await m.license.setMode(0);
+      await expect(m.rewards.connect(m.holder).claim([claimOf(m.tree, 1n)])).to.changeTokenBalance(
+        ethers,
+        m.token,
+        m.holder,
+        R("10"),
+      );
+    });
+
+    it("review I-1: ownerOf reverting with another error fails the claim with that error", async () => {
+      const m = await loadFixture(overMisbehavingLicence);
+      await m.license.setMode(2);
+      await expect(m.rewards.connect(m.holder).claim([claimOf(m.tree, 2n)]))
+        .to.be.revertedWithCustomError(m.license, "SomethingElse")
+        .withArgs(2n);
+    });
+
+    it("review I-1: ERC721A's OwnerQueryForNonexistentToken is still skipped", async () => {
+      const m = await loadFixture(overMisbehavingLicence);
+      await m.license.setMode(1);
+      await expect(m.rewards.connect(m.holder).claim([claimOf(m.tree, 1n), claimOf(m.tree, 2n)]))
+        .to.emit(m.rewards, "RewardSkipped")
+        .withArgs(1n, 2n);
+      expect(await m.rewards.totalClaimed()).to.equal(0n);
+    });
+  });
 });
