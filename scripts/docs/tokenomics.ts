@@ -85,8 +85,9 @@ Epochs of ${e.epochDays} days from the deployment. Epoch *n* releases
 tokens, until the emission bucket is exhausted, split between the sinks:
 ${e.sinks.map((s) => `${s.name} ${s.weightBps / 100} %`).join(", ")}. Each release is a governance proposal.
 
-Governance may retune the curve (\`setCurve\`) for the epochs that have not begun; every epoch keeps
-the curve it began with, released or not. Hard bounds no role can change: ${tokens(e.maxEpochEmission)} tokens
+Governance may lower the curve (\`setCurve\`) for the epochs that have not begun, never raise it: same
+period, a decay at least as steep, an initial amount no higher; every epoch keeps the curve it began
+with, released or not. Hard bounds no role can change: ${tokens(e.maxEpochEmission)} tokens
 per epoch at most, the emission bucket in total, epochs of one day at least, and on every curve a decay
 of at least ${MIN_DECAY_BPS / 100} % per period, a period ${MAX_PERIOD_DAYS} days long at most.
 
