@@ -151,11 +151,18 @@ export async function writeEpochArtifact(dir: string, spec: EpochSpec): Promise<
   const storedBytes = stored.length * WORD;
   if (spec.stored.length !== count * storedBytes)
     throw new Error(`${spec.stored.length} bytes of stored columns for ${count} claims of ${storedBytes}`);
+  // the hot loops below move 4-byte words (an aligned copy of the claims if need be)
+  const data = spec.stored.byteOffset % 4 === 0 ? spec.stored : Buffer.from(spec.stored);
+  const data32 = new Uint32Array(data.buffer, data.byteOffset, data.length / 4);
+  const storedWords = storedBytes / 4;
+
   // keys strictly ascending: unique claimers, and the order shards and lookups rely on
   for (let i = 1; i < count; i++) {
-    const a = i * storedBytes - storedBytes + keyAt * WORD;
-    const b = i * storedBytes + keyAt * WORD;
-    if (Buffer.compare(spec.stored.subarray(a, a + WORD), spec.stored.subarray(b, b + WORD)) >= 0)
+    const a = (i - 1) * storedBytes + keyAt * WORD;
+    const b = a + storedBytes;
+    let k = 0;
+    while (k < WORD && data[a + k] === data[b + k]) k++;
+    if (k === WORD || data[a + k] > data[b + k])
       throw new Error(`claims ${i - 1} and ${i} are not in strictly ascending key order (a claimer twice?)`);
   }
 
@@ -165,22 +172,27 @@ export async function writeEpochArtifact(dir: string, spec: EpochSpec): Promise<
   columns.forEach((c, i) => {
     if (c.value !== undefined) encodeWord(c.type, c.value, template, i * WORD, `column ${c.name}`);
   });
+  const template32 = new Uint32Array(template.buffer, template.byteOffset, rowBytes / 4);
   const positionAt = columns.findIndex((c) => c.position);
-  const storedAt = columns.flatMap((c, i) => (c.value === undefined && !c.position ? [i * WORD] : []));
+  const storedAt = columns.flatMap((c, i) => (c.value === undefined && !c.position ? [(i * WORD) / 4] : []));
+  const rowWords = rowBytes / 4;
   function* rows() {
     for (let start = 0; start < count; start += CHUNK_ROWS) {
       const end = Math.min(count, start + CHUNK_ROWS);
-      const chunk = Buffer.allocUnsafe((end - start) * rowBytes);
+      const chunk = new ArrayBuffer((end - start) * rowBytes);
+      const chunk32 = new Uint32Array(chunk);
+      const view = new DataView(chunk);
       for (let r = start; r < end; r++) {
-        const off = (r - start) * rowBytes;
-        template.copy(chunk, off);
-        if (positionAt >= 0) chunk.writeUInt32BE(r, off + positionAt * WORD + 28);
+        const off = (r - start) * rowWords;
+        for (let w = 0; w < rowWords; w++) chunk32[off + w] = template32[w];
+        if (positionAt >= 0) view.setUint32((off + (positionAt * WORD) / 4 + 7) * 4, r);
         for (let s = 0; s < storedAt.length; s++) {
-          const from = r * storedBytes + s * WORD;
-          spec.stored.copy(chunk, off + storedAt[s], from, from + WORD);
+          const from = r * storedWords + s * 8;
+          const to = off + storedAt[s];
+          for (let w = 0; w < 8; w++) chunk32[to + w] = data32[from + w];
         }
       }
-      yield chunk;
+      yield Buffer.from(chunk);
     }
   }
 
@@ -202,15 +214,18 @@ export async function writeEpochArtifact(dir: string, spec: EpochSpec): Promise<
     const shards: Manifest["shards"] = [];
     const keyHex = (claim: number) => {
       const o = claim * storedBytes + keyAt * WORD;
-      return "0x" + spec.stored.toString("hex", o, o + WORD);
+      return "0x" + data.toString("hex", o, o + WORD);
     };
     for (let start = 0, s = 0; start < count; start += CLAIMS_PER_SHARD, s++) {
       const end = Math.min(count, start + CLAIMS_PER_SHARD);
-      const buf = Buffer.allocUnsafe((end - start) * recordBytes);
+      const buf = Buffer.from(new ArrayBuffer((end - start) * recordBytes));
+      const buf32 = new Uint32Array(buf.buffer);
+      const view = new DataView(buf.buffer);
+      const recordWords = recordBytes / 4;
       for (let c = start; c < end; c++) {
-        const off = (c - start) * recordBytes;
-        spec.stored.copy(buf, off, c * storedBytes, (c + 1) * storedBytes);
-        buf.writeUInt32BE(tree.positions[c], off + storedBytes);
+        const off = (c - start) * recordWords;
+        for (let w = 0; w < storedWords; w++) buf32[off + w] = data32[c * storedWords + w];
+        view.setUint32((off + storedWords) * 4, tree.positions[c]);
       }
       const file = `claims/${String(s).padStart(6, "0")}.bin`;
       writeFileSync(path.join(partial, file), buf);

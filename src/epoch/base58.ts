@@ -7,7 +7,6 @@ for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
 
 const LIMBS = 11; // 11 x 24 bits = 264 bits: room to see a number of more than 32 bytes
 const limbs = new Float64Array(LIMBS);
-const bytes = new Uint8Array(33);
 const POW58 = [1, 58, 58 ** 2, 58 ** 3, 58 ** 4];
 const LIMB = 0x1000000;
 const INV_LIMB = 1 / LIMB; // a power of two: x * INV_LIMB is exact
@@ -15,8 +14,8 @@ const encodeLimbs = new Int32Array(LIMBS);
 const chars = new Uint16Array(44);
 const ALPHABET_CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 
-/** Decodes a base58 public key into 32 bytes at `out[offset]`; false (out untouched) when `text`
- *  is not the base58 of exactly 32 bytes. */
+/** Decodes a base58 public key into 32 bytes at `out[offset]`; false when `text` is not the
+ *  base58 of exactly 32 bytes (the 32 bytes at `offset` are then unspecified). */
 export function decodeKey32(text: string, out: Uint8Array, offset: number): boolean {
   const len = text.length;
   if (len === 0 || len > 44) return false;
@@ -42,8 +41,7 @@ export function decodeKey32Ascii(
   let i = start;
   while (i < end && src[i] === 49 /* '1' */) i++;
   const zeros = i - start;
-  limbs.fill(0);
-  let used = 0; // limbs holding non-zero bits so far
+  let used = 0; // limbs written so far (the rest are zero)
   // four digits at a time: limb * 58^4 + carry < 2^24 * 2^24 = 2^48, exact in a double
   while (i < end) {
     const take = Math.min(4, end - i);
@@ -68,22 +66,22 @@ export function decodeKey32Ascii(
       carry = q;
     }
   }
-  // 264 bits -> 33 big-endian bytes; byte 0 must be zero and the number must take exactly
-  // 32 - zeros bytes (bs58 keeps one zero byte per leading '1' and no other leading zero)
-  for (let j = 0; j < LIMBS; j++) {
-    const at = 32 - 3 * j;
+  // 264 bits: the top 8 must be zero, and the number must take exactly 32 - zeros bytes (bs58
+  // keeps one zero byte per leading '1' and no other leading zero)
+  for (let j = used; j < LIMBS; j++) limbs[j] = 0;
+  if (limbs[LIMBS - 1] >= 0x10000) return false;
+  for (let j = 0; j < LIMBS - 1; j++) {
     const v = limbs[j];
-    bytes[at] = v & 0xff;
-    bytes[at - 1] = (v >>> 8) & 0xff;
-    bytes[at - 2] = (v >>> 16) & 0xff;
+    const at = offset + 31 - 3 * j;
+    out[at] = v & 0xff;
+    out[at - 1] = (v >>> 8) & 0xff;
+    out[at - 2] = (v >>> 16) & 0xff;
   }
-  if (bytes[0] !== 0) return false;
-  let first = 1;
-  while (first < 33 && bytes[first] === 0) first++;
-  const significant = 33 - first;
-  if (zeros + significant !== 32) return false;
-  out.set(bytes.subarray(1), offset);
-  return true;
+  out[offset + 1] = limbs[LIMBS - 1] & 0xff;
+  out[offset] = (limbs[LIMBS - 1] >>> 8) & 0xff;
+  let leading = 0;
+  while (leading < 32 && out[offset + leading] === 0) leading++;
+  return leading === zeros;
 }
 
 /** The 32 bytes of a base58 public key, or an error naming `what`. */

@@ -25,8 +25,15 @@ export function prng(seed: string) {
   };
 }
 
-/** Writes `n` reports to `file` (.csv or .jsonl) and returns the suppliers' keys in file order. */
-export function generateReports(file: string, n: number, config: SubsidyConfig, seed = "epoch"): string[] {
+/** Writes `n` reports to `file` (.csv or .jsonl) and returns the suppliers' keys in file order.
+ *  With `allQualify` every supplier is available long enough and passes its checks (one leaf each). */
+export function generateReports(
+  file: string,
+  n: number,
+  config: SubsidyConfig,
+  seed = "epoch",
+  allQualify = false,
+): string[] {
   const next = prng(seed);
   const models = Object.keys(config.weights).sort();
   const jsonl = file.endsWith(".jsonl");
@@ -39,12 +46,12 @@ export function generateReports(file: string, n: number, config: SubsidyConfig, 
     keys.push(supplier);
     const model = models[next() % models.length];
     const gpuCount = 1 + (next() % 8);
-    // ~1 in 8 below half the epoch
+    // unless allQualify: ~1 in 8 below half the epoch, ~1 in 16 failing half its checks
     const slack = Math.max(1, Math.floor(config.epochSeconds / 24));
-    const seconds =
-      next() % 8 === 0 ? next() % (config.epochSeconds >>> 1) : config.epochSeconds - (next() % slack);
+    const short = !allQualify && next() % 8 === 0;
+    const seconds = short ? next() % (config.epochSeconds >>> 1) : config.epochSeconds - (next() % slack);
     const checks = 24 + (next() % 24);
-    const failed = next() % 16 === 0 ? checks >>> 1 : next() % 2;
+    const failed = !allQualify && next() % 16 === 0 ? checks >>> 1 : next() % 2;
     const row = [supplier, model, gpuCount, seconds, checks - failed, failed];
     lines.push(
       jsonl ? JSON.stringify(Object.fromEntries(REPORT_COLUMNS.map((c, j) => [c, row[j]]))) : row.join(","),

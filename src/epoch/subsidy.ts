@@ -74,6 +74,14 @@ export const SubsidyConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["weights"], message: "at least one GPU model" });
     if ("seconds" in c.minAvailability && c.minAvailability.seconds > c.epochSeconds)
       ctx.addIssue({ code: "custom", path: ["minAvailability"], message: "longer than the epoch" });
+    // a score is computed exactly in a double
+    const maxScore = Math.max(0, ...Object.values(c.weights)) * c.maxGpuCount * c.epochSeconds;
+    if (!Number.isSafeInteger(maxScore))
+      ctx.addIssue({
+        code: "custom",
+        path: ["weights"],
+        message: "the largest weight x maxGpuCount x epochSeconds must stay below 2^53",
+      });
   });
 export type SubsidyConfig = z.infer<typeof SubsidyConfigSchema>;
 
@@ -163,6 +171,7 @@ export class ReportsError extends Error {
   }
 }
 const MAX_ERRORS = 20;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MAX_CHECKS = 0xffff_ffff;
 
 /** Reads and validates the reports against the formula; every refused row is named by its line. */
@@ -299,11 +308,13 @@ export function computeSubsidies(
     capped: 0,
     roundedToZero: 0,
   };
-  const qualified = new Uint32Array(n);
-  const scores: bigint[] = [];
+  // scores are safe integers (the schema bounds weight x maxGpuCount x epochSeconds); their sum
+  // may not be, so it is kept in a bigint, flushed from a double before it could round. Rows are
+  // scored in file order (sequential reads), then paid in key order.
+  const scores = new Float64Array(n);
   let sum = 0n;
-  for (let i = 0; i < n; i++) {
-    const r = order[i];
+  let partial = 0;
+  for (let r = 0; r < n; r++) {
     const s = reports.seconds[r];
     if (s < formula.minSeconds || s === 0) {
       summary.belowMinimum++;
@@ -316,35 +327,23 @@ export function computeSubsidies(
       summary.failedChecks++;
       continue;
     }
-    const score = BigInt(formula.weights[reports.model[r]] * reports.gpuCount[r]) * BigInt(s);
-    qualified[scores.length] = r;
-    scores.push(score);
-    sum += score;
+    const score = formula.weights[reports.model[r]] * reports.gpuCount[r] * s;
+    if (partial + score > Number.MAX_SAFE_INTEGER) {
+      sum += BigInt(partial);
+      partial = 0;
+    }
+    partial += score;
+    scores[r] = score;
   }
+  sum += BigInt(partial);
   if (sum === 0n)
     throw new Error(`${file}: no supplier qualifies (minimum availability, checks): nothing to pay`);
+  const q = n - summary.belowMinimum - summary.failedChecks;
 
-  const stored = Buffer.alloc(scores.length * 2 * WORD);
-  const lines = new Uint32Array(scores.length);
-  let count = 0;
-  let total = 0n;
-  for (let i = 0; i < scores.length; i++) {
-    let amount = (formula.budget * scores[i]) / sum;
-    if (formula.cap !== undefined && amount > formula.cap) {
-      amount = formula.cap;
-      summary.capped++;
-    }
-    if (amount === 0n) {
-      summary.roundedToZero++;
-      continue;
-    }
-    const r = qualified[i];
-    keys.copy(stored, count * 2 * WORD, r * WORD, r * WORD + WORD);
-    writeUint(stored, count * 2 * WORD + WORD, amount);
-    lines[count] = reports.lines[r];
-    total += amount;
-    count++;
-  }
+  // amount = min(floor(budget * score / sum), cap), written in key order
+  const stored = Buffer.alloc(q * 2 * WORD);
+  const lines = new Uint32Array(q);
+  const { count, total } = pay(formula, sum, order, scores, keys, reports.lines, stored, lines, summary);
   if (total > formula.budget)
     throw new Error(`internal: amounts add up to ${total}, over the budget ${formula.budget}`);
   summary.paid = count;
@@ -355,6 +354,62 @@ export function computeSubsidies(
     lines: lines.subarray(0, count),
     summary,
   };
+}
+
+/** The pay loop of computeSubsidies (its own function, so that V8 optimises it as one). */
+function pay(
+  formula: SubsidyFormula,
+  sum: bigint,
+  order: Uint32Array,
+  scores: Float64Array,
+  keys: Buffer,
+  reportLines: Uint32Array,
+  stored: Buffer,
+  lines: Uint32Array,
+  summary: SubsidySummary,
+): { count: number; total: bigint } {
+  // words move as 4-byte pieces; amounts below 2^53 are written without bigint arithmetic
+  const aligned = keys.byteOffset % 4 === 0 ? keys : Buffer.from(keys);
+  const keys32 = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.length / 4);
+  const stored32 = new Uint32Array(stored.buffer, stored.byteOffset, stored.length / 4);
+  const view = new DataView(stored.buffer, stored.byteOffset, stored.length);
+  const { budget, cap } = formula;
+  let count = 0;
+  let total = 0n;
+  let partial = 0;
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i];
+    const score = scores[r];
+    if (score === 0) continue;
+    let amount = (budget * BigInt(score)) / sum;
+    if (cap !== undefined && amount > cap) {
+      amount = cap;
+      summary.capped++;
+    }
+    if (amount === 0n) {
+      summary.roundedToZero++;
+      continue;
+    }
+    const at = count * 16; // in 4-byte words: two 32-byte words a claim
+    for (let w = 0; w < 8; w++) stored32[at + w] = keys32[r * 8 + w];
+    if (amount <= MAX_SAFE) {
+      const v = Number(amount);
+      const hi = Math.floor(v / 0x1_0000_0000);
+      view.setUint32((at + 14) * 4, hi);
+      view.setUint32((at + 15) * 4, v - hi * 0x1_0000_0000);
+      if (partial > Number.MAX_SAFE_INTEGER - v) {
+        total += BigInt(partial);
+        partial = 0;
+      }
+      partial += v;
+    } else {
+      writeUint(stored, (at + 8) * 4, amount);
+      total += amount;
+    }
+    lines[count] = reportLines[r];
+    count++;
+  }
+  return { count, total: total + BigInt(partial) };
 }
 
 export interface SubsidyEpochInput {

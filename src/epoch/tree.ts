@@ -133,7 +133,8 @@ async function buildNative(rows: Iterable<Buffer>, count: number, rowBytes: numb
   child.stdin.end();
   const code = await exited;
   if (code !== 0) throw new Error(`epoch-tree failed (exit ${code}): ${err.trim() || broken?.message}`);
-  if (stats) for (const l of err.split("\n")) if (l.startsWith("epoch-tree stats ")) process.stderr.write(l + "\n");
+  if (stats)
+    for (const l of err.split("\n")) if (l.startsWith("epoch-tree stats ")) process.stderr.write(l + "\n");
   if (sent !== count * rowBytes)
     throw new Error(`epoch: ${sent} bytes of rows for ${count} rows of ${rowBytes}`);
   return readPositions(Buffer.concat(out), count);

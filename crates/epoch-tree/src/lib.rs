@@ -15,11 +15,14 @@
 use rayon::prelude::*;
 use sha3::{Digest, Keccak256};
 
+pub mod batch;
+use batch::keccak_batch;
+
 /// One tree node (or leaf hash).
 pub type Node = [u8; 32];
 
-/// Below this many hashes a level is hashed on one thread (splitting costs more than it saves).
-const MIN_PARALLEL: usize = 1 << 12;
+/// Hashes per task: a level or a chunk of rows is split into pieces this big for the threads.
+const PIECE: usize = 1 << 11;
 
 /// keccak256 of `data`.
 pub fn keccak(data: &[u8]) -> Node {
@@ -46,10 +49,15 @@ pub fn leaf_hashes(rows: &[u8], row_bytes: usize) -> Vec<Node> {
         row_bytes > 0 && rows.len().is_multiple_of(row_bytes),
         "rows are not whole"
     );
-    rows.par_chunks(row_bytes)
-        .with_min_len(MIN_PARALLEL)
-        .map(leaf_hash)
-        .collect()
+    let mut out = vec![[0u8; 32]; rows.len() / row_bytes];
+    out.par_chunks_mut(PIECE)
+        .zip(rows.par_chunks(PIECE * row_bytes))
+        .for_each(|(leaves, rows)| {
+            let mut inner = vec![[0u8; 32]; leaves.len()];
+            keccak_batch(rows, row_bytes, row_bytes, &mut inner);
+            keccak_batch(inner.as_flattened(), 32, 32, leaves);
+        });
+    out
 }
 
 /// A built tree: its nodes in the library's array layout, and where each row's leaf went.
@@ -88,9 +96,19 @@ pub fn build(leaves: &[Node]) -> Result<Tree, BuildError> {
         return Err(BuildError::TooManyLeaves(n));
     }
     // Rows in leaf-hash order; the row number breaks ties as the library's stable sort does.
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order
-        .par_sort_unstable_by(|&a, &b| leaves[a as usize].cmp(&leaves[b as usize]).then(a.cmp(&b)));
+    // Sorted by (first 8 bytes, row) pairs, which sit together in memory; the rest of the hash
+    // only decides between equal prefixes.
+    let mut keyed: Vec<(u64, u32)> = leaves
+        .par_iter()
+        .enumerate()
+        .map(|(r, h)| (u64::from_be_bytes(h[..8].try_into().unwrap()), r as u32))
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| leaves[a.1 as usize].cmp(&leaves[b.1 as usize]))
+            .then(a.1.cmp(&b.1))
+    });
+    let order: Vec<u32> = keyed.into_iter().map(|(_, r)| r).collect();
 
     let len = 2 * n - 1;
     let mut nodes = vec![[0u8; 32]; len];
@@ -118,11 +136,19 @@ pub fn build(leaves: &[Node]) -> Result<Tree, BuildError> {
         let (head, children) = nodes.split_at_mut(boundary);
         let parents = &mut head[lo..hi];
         parents
-            .par_iter_mut()
-            .with_min_len(MIN_PARALLEL)
+            .par_chunks_mut(PIECE)
             .enumerate()
-            .for_each(|(j, parent)| {
-                *parent = node_hash(&children[2 * j], &children[2 * j + 1]);
+            .for_each(|(c, piece)| {
+                // the children of this piece of parents, each pair smaller first
+                let first = 2 * c * PIECE;
+                let mut pairs = vec![[0u8; 32]; 2 * piece.len()];
+                for (j, pair) in pairs.chunks_exact_mut(2).enumerate() {
+                    let (a, b) = (&children[first + 2 * j], &children[first + 2 * j + 1]);
+                    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+                    pair[0] = *lo;
+                    pair[1] = *hi;
+                }
+                keccak_batch(pairs.as_flattened(), 64, 64, piece);
             });
     }
     Ok(Tree { nodes, positions })

@@ -10,12 +10,13 @@
 //! `--tree`, and writes to stdout, for every row in order, the position of its leaf in the tree
 //! (`u32`, little-endian). Bench mode prints one native keccak's cost, in nanoseconds, for the
 //! three inputs an epoch hashes (a row, a 32-byte leaf, a 64-byte node pair), on one thread, as
-//! JSON.
+//! JSON, then the same hashed in batches on the widest SIMD instruction set this CPU runs.
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use epoch_tree::batch::{best_isa, keccak_batch_on, Isa};
 use epoch_tree::{build, keccak, leaf_hashes, Node};
 
 /// Rows hashed per chunk while stdin is still being read.
@@ -145,15 +146,34 @@ fn ns_per_keccak(len: usize, calls: u64) -> f64 {
     start.elapsed().as_nanos() as f64 / calls as f64
 }
 
+/// Nanoseconds per keccak256 of `len` bytes when hashed in batches on `isa`, on this thread.
+fn ns_per_batched_keccak(isa: Isa, len: usize, calls: usize) -> f64 {
+    let data: Vec<u8> = (0..len * 4096).map(|i| i as u8).collect();
+    let mut out = vec![[0u8; 32]; 4096];
+    let rounds = calls.div_ceil(4096);
+    let start = Instant::now();
+    for _ in 0..rounds {
+        keccak_batch_on(isa, &data, len, len, &mut out);
+        std::hint::black_box(&out);
+    }
+    start.elapsed().as_nanos() as f64 / (rounds * 4096) as f64
+}
+
 fn main() -> ExitCode {
     let result = parse_args().and_then(|args| match (args.keccak_bench, &args.tree) {
         (Some(calls), _) => {
             let calls = calls.max(1);
+            let isa = best_isa();
+            let batched = calls as usize;
             println!(
-                "{{\"rowNs\":{:.2},\"leafNs\":{:.2},\"nodeNs\":{:.2}}}",
+                "{{\"rowNs\":{:.2},\"leafNs\":{:.2},\"nodeNs\":{:.2},\"batch\":{{\"isa\":\"{:?}\",\"rowNs\":{:.2},\"leafNs\":{:.2},\"nodeNs\":{:.2}}}}}",
                 ns_per_keccak(args.row_bytes, calls),
                 ns_per_keccak(32, calls),
-                ns_per_keccak(64, calls)
+                ns_per_keccak(64, calls),
+                isa,
+                ns_per_batched_keccak(isa, args.row_bytes, batched),
+                ns_per_batched_keccak(isa, 32, batched),
+                ns_per_batched_keccak(isa, 64, batched)
             );
             Ok(())
         }
