@@ -5,7 +5,7 @@
 //   npm run bench:epoch [-- --sizes 10000,100000,1000000 --reference-max 100000 --js-max 100000 --no-gas]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
@@ -160,7 +160,17 @@ async function main() {
         encoding: "utf8",
       },
     ).stdout,
-  ) as { rowNs: number; leafNs: number; nodeNs: number };
+  ) as {
+    rowNs: number;
+    leafNs: number;
+    nodeNs: number;
+    batch: { isa: string; rowNs: number; leafNs: number; nodeNs: number };
+  };
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ");
+  const loadBefore = load();
 
   const work = mkdtempSync(path.join(tmpdir(), "epoch-bench-"));
   const rows: string[] = [];
@@ -192,7 +202,7 @@ async function main() {
             ? `${mib(run.rssKib + run.nativeRssKib)} (node ${mib(run.rssKib)} + native ${mib(run.nativeRssKib)})`
             : mib(run.rssKib);
         const native = run.native
-          ? ` (native: ${sec(run.native.totalMs)} on ${run.native.threads} threads)`
+          ? ` (epoch-tree ran ${sec(run.native.totalMs)}, ${run.native.threads} threads)`
           : "";
         rows.push(
           `| ${pow(n)} | ours, ${engine} keccak | ${sec(run.ms)}${native} | ${rss} | ${mb(sizeOf(out))} | ${sec(lookupMs("lookup-ours", out))} |`,
@@ -204,7 +214,7 @@ async function main() {
       if (n > refMax) {
         const last = [...refMs.entries()].pop();
         rows.push(
-          `| ${pow(n)} | StandardMerkleTree | skipped${last ? ` (${pow(last[0])}: ${sec(last[1])}; the issue measured ~213 s at 10^6)` : ""} | | | |`,
+          `| ${pow(n)} | StandardMerkleTree | skipped${last ? ` (${pow(last[0])}: ${sec(last[1])}; ~213 s at 10^6 when issue 11 was filed)` : ""} | | | |`,
         );
       } else {
         const out = path.join(work, `reference-${n}`);
@@ -219,10 +229,14 @@ async function main() {
         );
         rmSync(out, { recursive: true, force: true });
       }
+      const calls = (3 * n - 1).toLocaleString("en-US");
       const floorMs = (n * floor.rowNs + n * floor.leafNs + (n - 1) * floor.nodeNs) / 1e6;
+      const b = floor.batch;
+      const batchMs = (n * b.rowNs + n * b.leafNs + (n - 1) * b.nodeNs) / 1e6;
       rows.push(
-        `| ${pow(n)} | floor: ${(3 * n - 1).toLocaleString("en-US")} keccak calls x native keccak, one core | ${sec(floorMs)} | | | |`,
+        `| ${pow(n)} | floor: ${calls} keccak calls x one native keccak, one core | ${sec(floorMs)} | | | |`,
       );
+      rows.push(`| ${pow(n)} | the same hashed in ${b.isa} batches, one core | ${sec(batchMs)} | | | |`);
       rmSync(reports, { force: true });
     }
   } finally {
@@ -230,7 +244,10 @@ async function main() {
   }
 
   console.log(
-    `one native keccak256 here: ${floor.rowNs.toFixed(0)} ns (a ${SUBSIDY_LEAF_TYPES.length * 32}-byte leaf row), ${floor.leafNs.toFixed(0)} ns (32 bytes), ${floor.nodeNs.toFixed(0)} ns (64-byte node)\n`,
+    `machine: ${cpus().length} x ${cpus()[0]?.model}; load average ${loadBefore} before, ${load()} after (other work shares these cores)`,
+  );
+  console.log(
+    `one native keccak256 here: ${floor.rowNs.toFixed(0)} ns (a ${SUBSIDY_LEAF_TYPES.length * 32}-byte leaf row), ${floor.leafNs.toFixed(0)} ns (32 bytes), ${floor.nodeNs.toFixed(0)} ns (64-byte node); in ${floor.batch.isa} batches ${floor.batch.rowNs.toFixed(0)} / ${floor.batch.leafNs.toFixed(0)} / ${floor.batch.nodeNs.toFixed(0)} ns\n`,
   );
   console.log("| suppliers | builder | build time | peak RSS | artifact on disk | one claimer's proof |");
   console.log("| ---: | --- | ---: | ---: | ---: | ---: |");

@@ -9,6 +9,7 @@ import { after, describe, test } from "node:test";
 
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 
+import { encodeRow } from "../../src/epoch/abi.js";
 import { openEpoch } from "../../src/epoch/artifact.js";
 import { keyBytes, keyText } from "../../src/epoch/base58.js";
 import { generateReports } from "../../src/epoch/generate.js";
@@ -19,6 +20,7 @@ import {
   SubsidyConfigSchema,
   type SubsidyConfig,
 } from "../../src/epoch/subsidy.js";
+import { buildTreeSync, leafHash, proofPositions } from "../../src/epoch/tree.js";
 
 const work = mkdtempSync(path.join(tmpdir(), "epoch-subsidy-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -179,6 +181,35 @@ describe("ignition subsidy epoch", () => {
       build(csv("dec.csv", ROWS), { ...CONFIG, budget: "1.0000001" }),
       /more than 6 decimals/,
     );
+  });
+
+  test("a pinned vector for the Solana program's tests: one leaf, the root and a proof of three leaves", () => {
+    // market = 0x01.., epoch 7, index i, supplier = 0x02.. / 0x03.. / 0x04.., amount (i + 1) * 10^9
+    const types = [...SUBSIDY_LEAF_TYPES];
+    const values = [0, 1, 2].map((i) => [
+      "0x" + "01".repeat(32),
+      7n,
+      BigInt(i),
+      "0x" +
+        String(i + 2)
+          .padStart(2, "0")
+          .repeat(32),
+      BigInt(i + 1) * 1_000_000_000n,
+    ]);
+    const rows = Buffer.concat(values.map((v) => encodeRow(types, v)));
+    assert.equal(
+      "0x" + Buffer.from(leafHash(rows.subarray(0, 160))).toString("hex"),
+      "0x349a379516b3f02e03e69d0a7c5e2d003d13718b5e8eddb920f5e2a214d62da0",
+    );
+    const tree = buildTreeSync({ rows, rowBytes: 160 });
+    assert.equal(tree.root, "0xcb8712de5b8e95a7bc74430da42ca2ec50805e6966642903d84a222cabd75b1c");
+    const proof = proofPositions(tree.positions[0]).map(
+      (p) => "0x" + tree.nodes.toString("hex", p * 32, p * 32 + 32),
+    );
+    assert.deepEqual(proof, [
+      "0x3183f513581a9831f84df005c22e5dc0cc1efcb066b0b1e2e6a56c764963539e",
+      "0x9a1474f34e5dcc9f09f5cc893ba13dbd931fe577f27c4fbdaeabb3bff560feff",
+    ]);
   });
 
   test("config/ignition/subsidy.json is a valid formula", () => {
