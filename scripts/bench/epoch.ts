@@ -205,7 +205,7 @@ async function main() {
           ? ` (epoch-tree ran ${sec(run.native.totalMs)}, ${run.native.threads} threads)`
           : "";
         rows.push(
-          `| ${pow(n)} | ours, ${engine} keccak | ${sec(run.ms)}${native} | ${rss} | ${mb(sizeOf(out))} | ${sec(lookupMs("lookup-ours", out))} |`,
+          `| ${pow(n)} | ours, ${engine === "js" ? "JS" : engine} keccak | ${sec(run.ms)}${native} | ${rss} | ${mb(sizeOf(out))} | ${sec(lookupMs("lookup-ours", out))} |`,
         );
         if (engine === "native") writeFileSync(path.join(work, `root-${n}`), run.root!);
         rmSync(out, { recursive: true, force: true });
