@@ -3,7 +3,7 @@
 
 /** The rows of `keys` (n words of 32 bytes) in ascending key order, ties in row order. A radix
  *  sort on the first 6 bytes (three 16-bit passes) then a comparison sort of each run sharing
- *  them: ~0.1 s for 10^6 keys where a comparison sort takes ~1 s. */
+ *  them: ~0.1 s for 10^6 keys where a comparison sort takes ~0.4 s. */
 export function sortKeys(keys: Uint8Array, n: number): Uint32Array {
   if (keys.length < n * 32) throw new Error(`${keys.length} bytes hold fewer than ${n} keys`);
   // the three 16-bit digits of every key's first 6 bytes, side by side (small, cache-friendly)

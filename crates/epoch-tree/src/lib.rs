@@ -10,8 +10,8 @@
 //!   internal node `i` is `keccak256(min(c1, c2) ++ max(c1, c2))` of its children `2i + 1`, `2i + 2`
 //!   (the sorted-pair hash of OpenZeppelin's `MerkleProof`); the root is node 0.
 //!
-//! A proof for the node at `p` is its sibling (`p - 1` if `p` is even, else `p + 1`), then its
-//! parent's sibling (`(p - 1) / 2`), up to the root: `~log2(n)` positional reads of the array.
+//! A proof for the node at `p` is its sibling (`p - 1` if `p` is even, else `p + 1`), then the
+//! sibling of its parent `(p - 1) / 2`, up to the root: `~log2(n)` positional reads of the array.
 use rayon::prelude::*;
 use sha3::{Digest, Keccak256};
 
