@@ -170,29 +170,29 @@ const tasks = [
     .build(),
   task(
     "rewards:build-epoch",
-    "Build an epoch's Merkle root and proofs from checker reports (JSON or CSV) for --network's rewards contract (read from its deployment record; nothing is sent)",
+    "Build an epoch's artifact (Merkle tree, root, sharded claims: a directory) from checker reports (CSV, JSONL or JSON) for --network's rewards contract (read from its deployment record; nothing is sent)",
   )
     .addOption({ name: "epoch", description: "epoch number", defaultValue: "0" })
     .addOption({ name: "budget", description: "tokens to distribute (decimal)", defaultValue: "0" })
     .addOption({ name: "reports", description: "reports file (licenseId, checksPassed)", defaultValue: "" })
-    .addOption({ name: "out", description: "epoch file to write", defaultValue: "epoch.json" })
+    .addOption({ name: "out", description: "epoch directory to write", defaultValue: "epoch" })
     .setAction(built(() => import("./scripts/tasks/arbitrum-build-epoch.js")))
     .build(),
-  task("rewards:post", "Post an epoch file's root (REWARD_ROLE)")
+  task("rewards:post", "Post an epoch's root (REWARD_ROLE)")
     .addOption({
-      name: "epochFile",
-      description: "epoch file from rewards:build-epoch",
-      defaultValue: "epoch.json",
+      name: "epochDir",
+      description: "epoch directory from rewards:build-epoch",
+      defaultValue: "epoch",
     })
     .addOption({ name: "account", description: "index of the poster account", defaultValue: "0" })
     .addFlag({ name: "dryRun", description: "print only" })
     .setAction(built(() => import("./scripts/tasks/arbitrum-post.js")))
     .build(),
-  task("rewards:claim", "Claim every reward of an epoch file that the account holds or operates")
+  task("rewards:claim", "Claim every reward of an epoch that the account holds or operates")
     .addOption({
-      name: "epochFile",
-      description: "epoch file from rewards:build-epoch",
-      defaultValue: "epoch.json",
+      name: "epochDir",
+      description: "epoch directory from rewards:build-epoch",
+      defaultValue: "epoch",
     })
     .addOption({ name: "account", description: "index of the holder or operator account", defaultValue: "0" })
     .addFlag({ name: "dryRun", description: "print only" })

@@ -71,11 +71,11 @@ arb licenses:buy --account 2 --quantity 8 --referral ALICE5
 arb licenses:delegate --account 2 --ids 1,2,3,4,5,6,7,8 --operator signer:7
 echo "== Arbitrum: governance's reward poster posts epoch 1, the operator claims for the holder"
 arb dev:bridge-deposit --amount 1000
-epoch_file="$logs/epoch-1.json"
-arb rewards:build-epoch --epoch 1 --budget 500 --reports config/arbitrum/sample-reports.csv --out "$epoch_file"
-arb rewards:post --account 1 --epoch-file "$epoch_file"
+epoch_dir="$logs/epoch-1"
+arb rewards:build-epoch --epoch 1 --budget 500 --reports config/arbitrum/sample-reports.csv --out "$epoch_dir"
+arb rewards:post --account 1 --epoch-dir "$epoch_dir"
 arb dev:advance --seconds 3601
-arb rewards:claim --account 7 --epoch-file "$epoch_file"
+arb rewards:claim --account 7 --epoch-dir "$epoch_dir"
 
 echo "== Solana: deploy the market to the local chain"
 npx tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url "http://127.0.0.1:$sol_port"
@@ -94,6 +94,15 @@ rent settle --chain solana --keypair "$deployer" --rental "$customer:1" --delive
 rent create --chain solana --keypair "$keys/customer.json" --supplier "$supplier" --hours 10 --pay token --rental-id 2
 rent start --chain solana --keypair "$keys/supplier.json" --rental "$customer:2"
 rent settle --chain solana --keypair "$deployer" --rental "$customer:2"
+
+echo "== Solana: ignition subsidies: an epoch of 10 000 suppliers' availability; the H100 supplier claims"
+subsidy() { npm run -s subsidy -- "$@"; }
+subsidy sample-reports --count 9999 --include-owner "$supplier" --out "$logs/availability.csv"
+subsidy build-epoch --epoch 1 --reports "$logs/availability.csv" --out "$logs/subsidy-1"
+subsidy post --epoch-dir "$logs/subsidy-1" --keypair "$deployer"        # the subsidy authority on localnet
+rent advance --seconds 3601                                               # the claim delay
+subsidy claim --epoch-dir "$logs/subsidy-1" --keypair "$keys/supplier.json"
+subsidy claim --epoch-dir "$logs/subsidy-1" --keypair "$keys/supplier.json"   # again: already paid, nothing sent
 
 echo "== Arbitrum: the same rentals in the stablecoin and in the bridged token"
 arb dev:bridge-deposit --to signer:4 --amount 1000 --stable 1000

@@ -23,6 +23,7 @@ for tool in cargo-clippy rustfmt; do
   command -v "$tool" >/dev/null || { echo "setup: $tool is missing from the Rust toolchain ($(rustc --version))" >&2; exit 1; }
 done
 cargo build --locked -p svm-rpc -p idl-gen
+cargo build --locked --release -p epoch-tree   # the native epoch builder (src/epoch/tree.ts)
 cargo test --locked --workspace --no-run
 
 # 3. The stamp scripts/ready.sh compares: setup finished for exactly these inputs.

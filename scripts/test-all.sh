@@ -7,6 +7,8 @@ source scripts/ready.sh   # installs what is missing, builds contracts, types an
 bash scripts/lint.sh
 echo "== IDL check"; bash scripts/solana/idl.sh --check
 echo "== tooling: lockfile, setup"; node --import tsx --test test/tooling/*.test.ts
+echo "== epoch pipeline: builder against @openzeppelin/merkle-tree, artifacts, formula"
+node --import tsx --test test/epoch/*.test.ts
 echo "== docs check"; npx tsx scripts/docs/tokenomics.ts --check
 echo "== EVM: Solidity tests + mocha"; npx hardhat test
 echo "== Rust: program unit tests + runtime tests"; RUST_LOG="${RUST_LOG:-error}" cargo test --locked --workspace

@@ -6,16 +6,17 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { Wallet } from "@anchor-lang/core";
-import { getMint, getOrCreateAssociatedTokenAccount, mintTo } from "@solana/spl-token";
-import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
+import { getOrCreateAssociatedTokenAccount, mintTo } from "@solana/spl-token";
+import { Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
 import { Command, Option } from "commander";
 import { z } from "zod";
 
 import { DEPLOYMENTS_DIR, readDeployment } from "../../src/deployments.js";
 import { EvmCurrency, evmCredits, setEvmOffer, withdrawEvmCredits } from "../../src/evm/escrow.js";
 import * as sol from "../../src/solana/escrow.js";
-import { marketProgram, programErrorName } from "../../src/solana/market.js";
+import { timeTravel } from "../../src/solana/localnet.js";
+import { programErrorName } from "../../src/solana/market.js";
+import { solanaContext, type SolanaContext } from "../../src/solana/context.js";
 import { SolanaPubkey } from "../../src/solana/validation.js";
 import { formatAmount, parseAmount, type Denomination } from "../../src/units.js";
 
@@ -33,50 +34,14 @@ interface Common {
 
 // ------------------------------------------------------------------ Solana plumbing
 
-const SolanaRecord = z.object({
-  rpcUrl: z.string(),
-  market: solanaPubkey,
-  stableMint: solanaPubkey,
-  tokenMint: solanaPubkey,
-});
-
-function solana(o: Common) {
-  const network = o.network ?? "localnet";
-  const record = SolanaRecord.parse(readDeployment(`solana-${network}`));
-  const connection = new Connection(record.rpcUrl, "confirmed");
-  if (network === "localnet") {
-    (connection as unknown as { _disableBlockhashCaching: boolean })._disableBlockhashCaching = true;
-  }
-  const signer = o.keypair
-    ? Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(o.keypair, "utf8"))))
-    : Keypair.generate(); // read-only commands
-  const program = marketProgram(connection, new Wallet(signer));
-  const stableMint = new PublicKey(record.stableMint);
-  const tokenMint = new PublicKey(record.tokenMint);
-  /** The mint's decimals, read from chain (SPL mints carry no symbol: the market's names). */
-  const denomination = async (mint: PublicKey): Promise<Denomination> => ({
-    decimals: (await getMint(connection, mint)).decimals,
-    symbol: mint.equals(stableMint) ? "USDC" : mint.equals(tokenMint) ? "CMT" : mint.toBase58(),
-  });
-  return {
-    network,
-    record,
-    connection,
-    signer,
-    program,
-    market: new PublicKey(record.market),
-    stableMint,
-    tokenMint,
-    denomination,
-  };
-}
+const solana = (o: Common) => solanaContext(o);
 
 function needKeypair(o: Common) {
   if (!o.keypair) throw new Error("--keypair <file> is required to sign on Solana");
 }
 
 /** A rental on Solana is named by its address; `<customer>:<id>` also works. */
-function solanaRental(ctx: ReturnType<typeof solana>, ref: string): PublicKey {
+function solanaRental(ctx: SolanaContext, ref: string): PublicKey {
   const m = /^(\w+):(\d+)$/.exec(ref);
   if (m) return sol.rentalAddress(ctx.market, new PublicKey(solanaPubkey.parse(m[1])), BigInt(m[2]));
   return new PublicKey(solanaPubkey.parse(ref));
@@ -433,6 +398,18 @@ program
     }
     writeFileSync(o.out, JSON.stringify([...kp.secretKey]));
     console.log(kp.publicKey.toBase58());
+  });
+
+program
+  .command("advance")
+  .description("localnet: move the Solana test chain's clock forward (claim delays, windows)")
+  .requiredOption("--seconds <n>", "seconds to add")
+  .action(async (o: { seconds: string }) => {
+    const ctx = solana({ chain: "solana", account: "0", dryRun: false, network: "localnet" });
+    const seconds = positiveInt.parse(o.seconds);
+    const now = (await ctx.connection.getBlockTime(await ctx.connection.getSlot())) ?? 0;
+    const clock = await timeTravel(ctx.record.rpcUrl, { unixTimestamp: now + seconds });
+    console.log(`clock now ${new Date(clock.unixTimestamp * 1000).toISOString()}`);
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -1,7 +1,5 @@
 // Licence buyers', operators' and the reward poster's commands on Arbitrum (Hardhat tasks, see
 // hardhat.config.ts). All validate their inputs with zod and take --network and --dry-run.
-import { writeFileSync } from "node:fs";
-
 import { formatEther, parseEther } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { z } from "zod";
@@ -16,7 +14,7 @@ import {
   resolveStablecoin,
 } from "../../src/evm/arbitrum.js";
 import { loadEscrowConfig } from "../../src/evm/escrow.js";
-import { buildEpoch, checkEpochTarget, readEpochFile, readReports } from "../../src/evm/rewards.js";
+import { checkEpochTarget, openRewardsEpoch, writeRewardsEpoch } from "../../src/evm/rewards.js";
 import {
   CheckerNodeLicense__factory,
   CheckerNodeSale__factory,
@@ -184,8 +182,9 @@ export async function delegateTask(
   console.log("done");
 }
 
-/** Builds the epoch file for the rewards contract of `--network`'s deployment record (its chain id
- *  and address are part of every leaf); reads the record only, sends nothing. */
+/** Builds the epoch artifact (a directory: src/epoch/artifact.ts) for the rewards contract of
+ *  `--network`'s deployment record (its chain id and address are part of every leaf); reads the
+ *  record only, sends nothing. */
 export async function buildEpochTask(
   args: { epoch: string; budget: string; reports: string; out: string },
   hre: HardhatRuntimeEnvironment,
@@ -204,40 +203,43 @@ export async function buildEpochTask(
     );
   const record = readRecord(networkName);
   const domain = { chainId: BigInt(record.chainId), rewards: record.addresses.rewards, epoch };
-  const file = buildEpoch(domain, budget, readReports(args.reports));
-  writeFileSync(args.out, JSON.stringify(file, null, 2) + "\n");
+  const m = await writeRewardsEpoch(args.out, domain, budget, args.reports);
   console.log(
-    `epoch ${epoch} for rewards ${file.rewards} on chain ${file.chainId} (${networkName}): ${file.claims.length} licences, total ${formatEther(BigInt(file.total))}, root ${file.root} -> ${args.out}`,
+    `epoch ${epoch} for rewards ${m.domain.rewards} on chain ${m.domain.chainId} (${networkName}): ${m.leafCount} licences, total ${formatEther(BigInt(m.total))}, root ${m.root} -> ${args.out}/`,
   );
 }
 
-/** The rewards context of a task that acts on an epoch file: refuses a file built for another
+/** The rewards context of a task that acts on an epoch artifact: refuses one built for another
  *  chain or contract than this network's. */
-async function epochContext(hre: HardhatRuntimeEnvironment, account: string, epochFile: string) {
-  const e = readEpochFile(epochFile);
+async function epochContext(hre: HardhatRuntimeEnvironment, account: string, epochDir: string) {
+  const e = await openRewardsEpoch(epochDir);
   const ctx = await context(hre, account);
   const { chainId } = await ctx.ethers.provider.getNetwork();
-  checkEpochTarget(e, { chainId, rewards: ctx.record.addresses.rewards });
-  return { e, ctx };
+  checkEpochTarget(e.manifest.domain as { chainId: string; rewards: string }, {
+    chainId,
+    rewards: ctx.record.addresses.rewards,
+  });
+  return { e, m: e.manifest, ctx };
 }
 
 export async function postTask(
-  args: { epochFile: string; account: string; dryRun: boolean },
+  args: { epochDir: string; account: string; dryRun: boolean },
   hre: HardhatRuntimeEnvironment,
 ) {
-  const { e, ctx } = await epochContext(hre, args.account, args.epochFile);
+  const { e, m, ctx } = await epochContext(hre, args.account, args.epochDir);
+  await e.close();
   const period = await ctx.rewards.currentPeriod();
   const [posted, cap] = await Promise.all([
     ctx.rewards.postedInPeriod(period),
     ctx.rewards.maxRewardsPerPeriod(),
   ]);
   console.log(
-    `post epoch ${e.epoch}: root ${e.root}, total ${formatEther(BigInt(e.total))} (period ${period}: ${formatEther(posted)} of ${formatEther(cap)} posted)`,
+    `post epoch ${m.epoch}: root ${m.root}, total ${formatEther(BigInt(m.total))}, ${m.leafCount} licences (period ${period}: ${formatEther(posted)} of ${formatEther(cap)} posted)`,
   );
   if (args.dryRun) return console.log("dry run: not posted");
-  await (await ctx.rewards.postEpoch(BigInt(e.epoch), e.root, BigInt(e.total))).wait();
-  const [, , opensAt] = await ctx.rewards.epochs(BigInt(e.epoch));
-  const expiry = await ctx.rewards.expiryOf(BigInt(e.epoch));
+  await (await ctx.rewards.postEpoch(BigInt(m.epoch), m.root, BigInt(m.total))).wait();
+  const [, , opensAt] = await ctx.rewards.epochs(BigInt(m.epoch));
+  const expiry = await ctx.rewards.expiryOf(BigInt(m.epoch));
   const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString();
   console.log(
     `posted; claims open at ${iso(opensAt)} and close at ${iso(expiry)} (later if paused meanwhile)`,
@@ -245,29 +247,32 @@ export async function postTask(
 }
 
 export async function claimTask(
-  args: { epochFile: string; account: string; dryRun: boolean },
+  args: { epochDir: string; account: string; dryRun: boolean },
   hre: HardhatRuntimeEnvironment,
 ) {
-  const { e, ctx } = await epochContext(hre, args.account, args.epochFile);
-  const epoch = BigInt(e.epoch);
+  const { e, m, ctx } = await epochContext(hre, args.account, args.epochDir);
+  const epoch = BigInt(m.epoch);
   // the end of the claim window, pushed back by any pause since the epoch was posted (0: not posted)
   const expiry = await ctx.rewards.expiryOf(epoch);
   const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
   if (expiry !== 0n && now >= expiry)
-    throw new Error(`epoch ${e.epoch} expired at ${new Date(Number(expiry) * 1000).toISOString()}`);
+    throw new Error(`epoch ${m.epoch} expired at ${new Date(Number(expiry) * 1000).toISOString()}`);
   const me = ctx.signer.address;
   const mine = [];
-  for (const c of e.claims) {
-    const id = BigInt(c.tokenId);
+  for await (const c of e.claims({ proofs: false })) {
+    const id = BigInt(c.key);
     const [owner, operator, claimed] = await Promise.all([
       ctx.license.ownerOf(id).catch(() => undefined), // burned: nobody's
       ctx.license.operatorOf(id),
       ctx.rewards.isClaimed(epoch, id),
     ]);
-    if (owner && !claimed && (owner === me || operator === me))
-      mine.push({ epoch, tokenId: id, amount: BigInt(c.amount), proof: c.proof });
+    if (owner && !claimed && (owner === me || operator === me)) {
+      const withProof = (await e.lookup(c.key))!; // read from the artifact, checked against its root
+      mine.push({ epoch, tokenId: id, amount: withProof.amount, proof: withProof.proof });
+    }
   }
-  if (mine.length === 0) throw new Error(`nothing to claim for ${me} in epoch ${e.epoch}`);
+  await e.close();
+  if (mine.length === 0) throw new Error(`nothing to claim for ${me} in epoch ${m.epoch}`);
   const sum = mine.reduce((s, c) => s + c.amount, 0n);
   console.log(`${me} claims ${mine.length} licences, ${formatEther(sum)} tokens (paid to the holders)`);
   if (args.dryRun) return console.log("dry run: not claimed");
