@@ -195,6 +195,11 @@ const tasks = [
       defaultValue: "epoch",
     })
     .addOption({ name: "account", description: "index of the holder or operator account", defaultValue: "0" })
+    .addOption({
+      name: "batch",
+      description: "claims per transaction (a re-run resumes)",
+      defaultValue: "100",
+    })
     .addFlag({ name: "dryRun", description: "print only" })
     .setAction(built(() => import("./scripts/tasks/arbitrum-claim.js")))
     .build(),

@@ -280,8 +280,12 @@ async function main() {
     const lines = sol.stdout.split("\n");
     const from = lines.findIndex((l) => l.startsWith("claim_subsidy cost"));
     if (from < 0) throw new Error("the Solana claim-cost test printed no table");
-    const to = lines.findIndex((l, i) => i > from && l.trim() === "");
-    console.log(lines.slice(from, to < 0 ? undefined : to).join("\n"));
+    const to = lines.findIndex((l, i) => i > from && l.startsWith("(keccak CU"));
+    // the native program's `msg!` lines go to the same stdout: leave them out
+    const table = lines
+      .slice(from, to < 0 ? undefined : to + 1)
+      .filter((l) => !/^(Instruction|Program) /.test(l));
+    console.log(table.join("\n"));
   }
 }
 

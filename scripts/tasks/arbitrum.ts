@@ -37,6 +37,7 @@ const Record = z.object({
     priceOracle: address,
   }),
   allowlist: z.array(z.object({ account: address, allowance: z.number() })),
+  fromBlock: z.number().int().min(0).default(0),
 });
 
 function readRecord(networkName: string) {
@@ -104,6 +105,7 @@ export async function deployTask(
     allowlist,
     allowlistRoot: d.allowlist.root,
     start: d.start,
+    fromBlock: d.fromBlock, // event searches (licences held or operated) start here
     deployedAt: new Date().toISOString(),
   });
   console.log(`record written to ${file}`);
@@ -247,7 +249,7 @@ export async function postTask(
 }
 
 export async function claimTask(
-  args: { epochDir: string; account: string; dryRun: boolean },
+  args: { epochDir: string; account: string; batch: string; dryRun: boolean },
   hre: HardhatRuntimeEnvironment,
 ) {
   const { e, m, ctx } = await epochContext(hre, args.account, args.epochDir);
@@ -258,26 +260,42 @@ export async function claimTask(
   if (expiry !== 0n && now >= expiry)
     throw new Error(`epoch ${m.epoch} expired at ${new Date(Number(expiry) * 1000).toISOString()}`);
   const me = ctx.signer.address;
+  // The licences the account may claim for: those transferred to it or put under its operation
+  // (logs since deployment), as they stand now. Each is looked up in the artifact (one shard and
+  // ~log2(n) nodes), so an epoch of 10^6 licences is never read whole.
+  const from = ctx.record.fromBlock;
+  const [received, operated] = await Promise.all([
+    ctx.license.queryFilter(ctx.license.filters.Transfer(undefined, me), from),
+    ctx.license.queryFilter(ctx.license.filters.OperatorSet(undefined, undefined, me), from),
+  ]);
+  const candidates = [...new Set([...received, ...operated].map((l) => l.args.tokenId))].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
   const mine = [];
-  for await (const c of e.claims({ proofs: false })) {
-    const id = BigInt(c.key);
+  for (const id of candidates) {
     const [owner, operator, claimed] = await Promise.all([
       ctx.license.ownerOf(id).catch(() => undefined), // burned: nobody's
       ctx.license.operatorOf(id),
       ctx.rewards.isClaimed(epoch, id),
     ]);
-    if (owner && !claimed && (owner === me || operator === me)) {
-      const withProof = (await e.lookup(c.key))!; // read from the artifact, checked against its root
-      mine.push({ epoch, tokenId: id, amount: withProof.amount, proof: withProof.proof });
-    }
+    if (!owner || claimed || (owner !== me && operator !== me)) continue;
+    const c = await e.lookup(id); // read from the artifact, checked against its root
+    if (c) mine.push({ epoch, tokenId: id, amount: c.amount, proof: c.proof });
   }
   await e.close();
   if (mine.length === 0) throw new Error(`nothing to claim for ${me} in epoch ${m.epoch}`);
   const sum = mine.reduce((s, c) => s + c.amount, 0n);
-  console.log(`${me} claims ${mine.length} licences, ${formatEther(sum)} tokens (paid to the holders)`);
+  const batch = z.coerce.number().int().min(1).max(500).parse(args.batch);
+  const txs = Math.ceil(mine.length / batch);
+  console.log(
+    `${me} claims ${mine.length} licences, ${formatEther(sum)} tokens (paid to the holders), in ${txs} transactions of at most ${batch}`,
+  );
   if (args.dryRun) return console.log("dry run: not claimed");
-  const receipt = await (await ctx.rewards.claim(mine)).wait();
-  console.log(`claimed in ${receipt!.hash}`);
+  // Resumable: a re-run finds the licences already paid claimed on chain and leaves them out.
+  for (let i = 0; i < mine.length; i += batch) {
+    const receipt = await (await ctx.rewards.claim(mine.slice(i, i + batch))).wait();
+    console.log(`claimed ${Math.min(i + batch, mine.length)}/${mine.length} in ${receipt!.hash}`);
+  }
 }
 
 /** Anyone: closes an epoch whose claim window has ended; its unclaimed remainder returns to the pool. */

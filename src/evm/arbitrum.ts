@@ -390,5 +390,5 @@ export async function deployArbitrumMarket(
     ],
     { fromBlock, log },
   );
-  return { ...d, escrow: e.escrow, oracle: e.oracle, addresses, deployer: deployer.address };
+  return { ...d, escrow: e.escrow, oracle: e.oracle, addresses, deployer: deployer.address, fromBlock };
 }
