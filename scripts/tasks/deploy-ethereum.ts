@@ -3,6 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { writeDeployment } from "../../src/deployments.js";
 import { deployEthereum } from "../../src/evm/ethereum.js";
+import { deployHtlc } from "../../src/evm/swap.js";
 import { loadTokenomics, TOKEN_UNIT } from "../../src/evm/tokenomics.js";
 
 interface Args {
@@ -26,6 +27,10 @@ export default async function deployEthereumTask(args: Args, hre: HardhatRuntime
   }
   const fromBlock = await ethers.provider.getBlockNumber(); // log searches start here
   const d = await deployEthereum(ethers, config, { log: (l) => console.log(`deployed ${l}`) });
+  // the cross-chain swap escrow: no constructor arguments, no roles (docs/AUTHORITIES.md)
+  const htlc = await deployHtlc(ethers);
+  d.addresses.htlcEscrow = await htlc.getAddress();
+  console.log(`deployed htlcEscrow ${d.addresses.htlcEscrow}`);
   const file = writeDeployment(`ethereum-${networkName}`, {
     network: networkName,
     chainId: Number(chainId),

@@ -17,6 +17,7 @@ import type {
 
 import { deployRentalEscrow, type EscrowConfig } from "./escrow.js";
 import { handOverRoles } from "./roles.js";
+import { deployHtlc } from "./swap.js";
 
 const addressRef = z.string().regex(/^(0x[0-9a-fA-F]{40}|signer:\d+)$/, "0x-address or 'signer:N'");
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, "a decimal number as a string");
@@ -334,7 +335,14 @@ export async function deployArbitrumMarket(
     deployer,
   });
   for (const [k, v] of Object.entries(e.addresses)) log(`${k} ${v}`);
-  const addresses: Record<string, string> = { ...d.addresses, ...e.addresses };
+  // the cross-chain swap escrow: no constructor arguments, no roles (docs/AUTHORITIES.md)
+  const htlc = await deployHtlc(ethers, deployer);
+  log(`htlcEscrow ${await htlc.getAddress()}`);
+  const addresses: Record<string, string> = {
+    ...d.addresses,
+    ...e.addresses,
+    htlcEscrow: await htlc.getAddress(),
+  };
   const r = config.roles;
   const [admin, pauser, settler, priceSetter, poster] = await Promise.all(
     [r.admin, r.pauser, r.settler, r.priceSetter, config.rewards.rewardPoster].map((x) =>
