@@ -26,22 +26,10 @@ import {
 import { startLocalChain, timeTravel, type LocalChain } from "../../src/solana/localnet.js";
 import { initializeMarket, marketProgram, programErrorName, setPaused } from "../../src/solana/market.js";
 
+import { expectProgramError, funded } from "./helpers.js";
+
 const USDC = 1_000_000n;
 const TOKEN = 1_000_000_000n;
-
-async function funded(connection: Connection): Promise<Keypair> {
-  const kp = Keypair.generate();
-  const sig = await connection.requestAirdrop(kp.publicKey, 10 * LAMPORTS_PER_SOL);
-  await connection.confirmTransaction({ signature: sig, ...(await connection.getLatestBlockhash()) });
-  return kp;
-}
-
-async function expectProgramError(promise: Promise<unknown>, name: string) {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.equal(programErrorName(err), name, `expected ${name}, got: ${err}`);
-    return true;
-  });
-}
 
 describe("rental escrow on the local SVM", () => {
   let chain: LocalChain;

@@ -38,23 +38,11 @@ import {
   programErrorName,
 } from "../../src/solana/market.js";
 
+import { expectProgramError, funded } from "./helpers.js";
+
 const SUPPLIERS = 100_000;
 const SAMPLED = 3;
 const TOKEN = 1_000_000_000n;
-
-async function funded(connection: Connection): Promise<Keypair> {
-  const kp = Keypair.generate();
-  const sig = await connection.requestAirdrop(kp.publicKey, 10 * LAMPORTS_PER_SOL);
-  await connection.confirmTransaction({ signature: sig, ...(await connection.getLatestBlockhash()) });
-  return kp;
-}
-
-async function expectProgramError(promise: Promise<unknown>, name: string) {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.equal(programErrorName(err), name, `expected ${name}, got: ${err}`);
-    return true;
-  });
-}
 
 describe("an ignition epoch of 10^5 suppliers, built by the pipeline, on the local SVM", () => {
   let chain: LocalChain;

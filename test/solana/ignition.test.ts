@@ -47,24 +47,12 @@ import {
   programErrorName,
 } from "../../src/solana/market.js";
 
+import { expectProgramError, funded } from "./helpers.js";
+
 const TOKEN = 1_000_000_000n;
 const FUNDED = 1_000n * TOKEN;
 const DELAY = 3_600;
 const WINDOW = 2 * 86_400;
-
-async function funded(connection: Connection): Promise<Keypair> {
-  const kp = Keypair.generate();
-  const sig = await connection.requestAirdrop(kp.publicKey, 10 * LAMPORTS_PER_SOL);
-  await connection.confirmTransaction({ signature: sig, ...(await connection.getLatestBlockhash()) });
-  return kp;
-}
-
-async function expectProgramError(promise: Promise<unknown>, name: string) {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.equal(programErrorName(err), name, `expected ${name}, got: ${err}`);
-    return true;
-  });
-}
 
 describe("ignition subsidies on the local SVM", () => {
   let chain: LocalChain;

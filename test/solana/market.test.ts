@@ -22,20 +22,7 @@ import {
   TIME_BOUNDS,
 } from "../../src/solana/market.js";
 
-async function funded(connection: Connection): Promise<Keypair> {
-  const kp = Keypair.generate();
-  const sig = await connection.requestAirdrop(kp.publicKey, 10 * LAMPORTS_PER_SOL);
-  const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash();
-  await connection.confirmTransaction({ signature: sig, blockhash, lastValidBlockHeight });
-  return kp;
-}
-
-async function expectProgramError(promise: Promise<unknown>, name: string) {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.equal(programErrorName(err), name, `expected ${name}, got: ${err}`);
-    return true;
-  });
-}
+import { expectProgramError, funded } from "./helpers.js";
 
 describe("compute-market on the local SVM", () => {
   let chain: LocalChain;
