@@ -109,7 +109,14 @@ export async function startLocalChain(opts: { port?: number } = {}): Promise<Loc
     async stop() {
       // Close the client's websocket first (code 1000: no reconnect), so that no reconnect
       // loop keeps the process alive once the chain is gone. web3.js exposes no public close.
-      (connection as unknown as { _rpcWebSocket?: { close(): void } })._rpcWebSocket?.close();
+      // Auto-reconnect goes off too: on that close web3.js reconnects by itself if a
+      // subscription is still registered (a confirmation whose unsubscribe has not run yet),
+      // and a connect refused by the stopped chain would otherwise be retried forever.
+      const ws = (
+        connection as unknown as { _rpcWebSocket?: { close(): void; setAutoReconnect(on: boolean): void } }
+      )._rpcWebSocket;
+      ws?.setAutoReconnect(false);
+      ws?.close();
       // Let requests still in flight settle against the live chain (each is one local round trip).
       const drained = Promise.allSettled([...inflight]);
       await Promise.race([drained, new Promise((r) => setTimeout(r, 5_000))]);

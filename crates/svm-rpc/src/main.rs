@@ -60,6 +60,8 @@ struct Node {
     faucet: Keypair,
     genesis_hash: String,
     txs: std::sync::Mutex<HashMap<Signature, Arc<TxRecord>>>,
+    /// The recorded signatures in execution order (`getSignaturesForAddress`).
+    history: std::sync::Mutex<Vec<Signature>>,
     next_subscription: AtomicU64,
     /// Transactions execute one at a time, as a leader would order them; without it concurrent
     /// submissions touching one account would fail with `AccountInUse`.
@@ -255,7 +257,59 @@ impl Node {
             post_balances,
         };
         self.txs.lock().unwrap().insert(signature, Arc::new(record));
+        self.history.lock().unwrap().push(signature);
         Ok(json!(signature.to_string()))
+    }
+
+    /// `getSignaturesForAddress`: the executed transactions (failed ones included) that name
+    /// `address` among their account keys, newest first, after `before` and down to `until`
+    /// (both exclusive), at most `limit` (default and most 1000), as a node returns them.
+    fn signatures_for_address(&self, params: &Value) -> RpcResult {
+        let address = parse_pubkey(param(params, 0))?;
+        let config = param(params, 1);
+        let limit = config
+            .get("limit")
+            .and_then(Value::as_u64)
+            .unwrap_or(1_000)
+            .clamp(1, 1_000) as usize;
+        let signature_option = |name: &str| {
+            config
+                .get(name)
+                .filter(|v| !v.is_null())
+                .map(parse_signature)
+                .transpose()
+        };
+        let (before, until) = (signature_option("before")?, signature_option("until")?);
+        let history = self.history.lock().unwrap().clone();
+        let txs = self.txs.lock().unwrap();
+        let mut newest_first = history.iter().rev();
+        if let Some(before) = before {
+            // nothing when `before` is unknown, as a node answers
+            if !newest_first.any(|s| *s == before) {
+                return Ok(json!([]));
+            }
+        }
+        let mut out = Vec::new();
+        for signature in newest_first {
+            if Some(*signature) == until || out.len() == limit {
+                break;
+            }
+            let Some(r) = txs.get(signature) else {
+                continue;
+            };
+            if !r.tx.message.static_account_keys().contains(&address) {
+                continue;
+            }
+            out.push(json!({
+                "signature": signature.to_string(),
+                "slot": r.slot,
+                "err": err_json(&r.err),
+                "memo": null,
+                "blockTime": r.block_time,
+                "confirmationStatus": "finalized",
+            }));
+        }
+        Ok(json!(out))
     }
 
     fn record(&self, signature: &Signature) -> Option<Arc<TxRecord>> {
@@ -454,6 +508,7 @@ impl Node {
                 }
                 Ok(json!({ "context": self.context().await?, "value": values }))
             }
+            "getSignaturesForAddress" => self.signatures_for_address(params),
             "getTransaction" => {
                 let sig = parse_signature(param(params, 0))?;
                 Ok(self.record(&sig).map_or(Value::Null, |r| {
@@ -617,6 +672,7 @@ async fn main() {
         genesis_hash: chain.ctx.genesis_config().hash().to_string(),
         chain: Mutex::new(chain),
         txs: Default::default(),
+        history: Default::default(),
         next_subscription: AtomicU64::new(1),
         submit: Mutex::new(()),
         capture,

@@ -101,3 +101,20 @@ pub const MIN_SUBSIDY_CLAIM_WINDOW: i64 = 24 * 3_600;
 /// Longest claim window: 365 days (unclaimed subsidies and chunk rent are locked until it ends).
 #[constant]
 pub const MAX_SUBSIDY_CLAIM_WINDOW: i64 = 365 * 24 * 3_600;
+
+// Cross-chain swaps (hash time-locked escrows, `instructions/swap/`): timelocks are offsets in
+// seconds from the lock, strictly increasing (SWAP-DESIGN.md).
+
+/// Seed of a swap PDA: `[SWAP_SEED, maker, swap_id (u64 LE)]`.
+#[constant]
+pub const SWAP_SEED: &[u8] = b"swap";
+/// Seed of a swap's token vault PDA: `[SWAP_VAULT_SEED, swap]` (its authority is the swap PDA).
+#[constant]
+pub const SWAP_VAULT_SEED: &[u8] = b"swap_vault";
+/// Longest finality, public-withdrawal and cancellation offset: 30 days after the lock.
+#[constant]
+pub const MAX_SWAP_TIMELOCK: u32 = 30 * 24 * 3_600;
+/// Longest public-cancellation offset: 60 days after the lock (the tokens and the safety
+/// deposit can never be locked longer).
+#[constant]
+pub const MAX_SWAP_PUBLIC_CANCELLATION: u32 = 60 * 24 * 3_600;

@@ -100,4 +100,25 @@ pub enum MarketError {
     SubsidyEpochOverclaimed,
     #[msg("The account is not the payer recorded for it")]
     NotRecordedPayer,
+    // Cross-chain swaps (`instructions/swap/`), appended so the codes above never move.
+    #[msg("A swap with this maker and swap id is open")]
+    SwapExists,
+    #[msg("Swap timelocks must be > 0, strictly increasing and within MAX_SWAP_TIMELOCK / MAX_SWAP_PUBLIC_CANCELLATION")]
+    InvalidTimelocks,
+    #[msg("The swap's safety deposit must be greater than zero")]
+    InvalidSafetyDeposit,
+    #[msg("keccak256(secret) does not match the swap's hashlock")]
+    InvalidSecret,
+    #[msg("Only the swap's recipient may withdraw in the private withdrawal window")]
+    NotRecipient,
+    #[msg("Only the swap's maker may cancel in the private cancellation window")]
+    NotMaker,
+    #[msg("The swap's finality lock has not passed: withdrawal is not open yet")]
+    WithdrawalNotOpen,
+    #[msg("The swap's cancellation window has opened: withdrawal is closed")]
+    WithdrawalClosed,
+    #[msg("The swap's cancellation window has not opened yet")]
+    CancellationNotOpen,
+    #[msg("The swap's recipient cannot be the default public key")]
+    InvalidRecipient,
 }

@@ -1,5 +1,7 @@
 use anchor_lang::prelude::*;
 
+use crate::state::SwapTimelocks;
+
 #[event]
 pub struct MarketInitialized {
     pub market: Pubkey,
@@ -192,4 +194,38 @@ pub struct SubsidyClaimsClosed {
     pub chunk: u32,
     /// Received the chunk's rent.
     pub payer: Pubkey,
+}
+
+#[event]
+pub struct SwapLocked {
+    pub maker: Pubkey,
+    pub swap_id: u64,
+    pub recipient: Pubkey,
+    pub mint: Pubkey,
+    pub amount: u64,
+    /// keccak256 of the 32-byte secret.
+    pub hashlock: [u8; 32],
+    pub timelocks: SwapTimelocks,
+    /// Clock unix timestamp of the lock; the timelocks are offsets from it.
+    pub locked_at: i64,
+    /// Lamports, paid to whoever completes the swap.
+    pub safety_deposit: u64,
+}
+
+#[event]
+pub struct SwapWithdrawn {
+    pub maker: Pubkey,
+    pub swap_id: u64,
+    /// The preimage of the hashlock: it opens the other chain's lock.
+    pub secret: [u8; 32],
+    /// Received the safety deposit.
+    pub caller: Pubkey,
+}
+
+#[event]
+pub struct SwapCancelled {
+    pub maker: Pubkey,
+    pub swap_id: u64,
+    /// Received the safety deposit.
+    pub caller: Pubkey,
 }

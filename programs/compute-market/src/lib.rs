@@ -1,4 +1,5 @@
-//! compute-market: GPU rental escrow, ignition subsidies and the market configuration.
+//! compute-market: GPU rental escrow, ignition subsidies, the market configuration, and
+//! hash time-locked escrows for cross-chain swaps.
 #![deny(arithmetic_overflow)]
 #![allow(unexpected_cfgs)]
 
@@ -13,6 +14,7 @@ pub mod merkle;
 pub mod state;
 
 use instructions::*;
+use state::SwapTimelocks;
 
 declare_id!("G1iYMAptcLnyJLbakHaeDEk2eHtk4vo4NxDJrw7yBAFA");
 
@@ -192,5 +194,46 @@ pub mod compute_market {
     /// dispute window to settle it, after which it settles as undisputed.
     pub fn dispute_rental(ctx: Context<DisputeRental>) -> Result<()> {
         instructions::escrow::dispute_rental::handler(ctx)
+    }
+
+    /// Locks `amount` of any SPL Token mint for `recipient` under `hashlock` (keccak256 of a
+    /// 32-byte secret), with `safety_deposit` lamports, in a new swap
+    /// `[SWAP_SEED, maker, swap_id]` and its vault. `timelocks` are offsets in seconds from
+    /// now, each > 0, strictly increasing, within `MAX_SWAP_TIMELOCK` /
+    /// `MAX_SWAP_PUBLIC_CANCELLATION`.
+    #[access_control(ctx.accounts.validate(&recipient, amount, &timelocks, safety_deposit))]
+    pub fn lock_swap(
+        ctx: Context<LockSwap>,
+        swap_id: u64,
+        recipient: Pubkey,
+        amount: u64,
+        hashlock: [u8; 32],
+        timelocks: SwapTimelocks,
+        safety_deposit: u64,
+    ) -> Result<()> {
+        instructions::swap::lock_swap::handler(
+            ctx,
+            swap_id,
+            recipient,
+            amount,
+            hashlock,
+            timelocks,
+            safety_deposit,
+        )
+    }
+
+    /// Pays the swap's tokens to the recipient against the hashlock's preimage: the recipient
+    /// from `finality`, anyone from `public_withdrawal`, nobody from `cancellation`. The
+    /// safety deposit goes to the caller; the swap and its vault close (rent to the maker).
+    /// The secret is published in the `SwapWithdrawn` event and the logs.
+    pub fn withdraw_swap(ctx: Context<WithdrawSwap>, secret: [u8; 32]) -> Result<()> {
+        instructions::swap::withdraw_swap::handler(ctx, secret)
+    }
+
+    /// Returns the swap's tokens to the maker: the maker from `cancellation`, anyone from
+    /// `public_cancellation`. The safety deposit goes to the caller; the swap and its vault
+    /// close (rent to the maker).
+    pub fn cancel_swap(ctx: Context<CancelSwap>) -> Result<()> {
+        instructions::swap::cancel_swap::handler(ctx)
     }
 }

@@ -193,6 +193,120 @@ export type ComputeMarket = {
       "args": []
     },
     {
+      "name": "cancelSwap",
+      "docs": [
+        "Returns the swap's tokens to the maker: the maker from `cancellation`, anyone from",
+        "`public_cancellation`. The safety deposit goes to the caller; the swap and its vault",
+        "close (rent to the maker)."
+      ],
+      "discriminator": [
+        88,
+        174,
+        98,
+        148,
+        24,
+        252,
+        93,
+        89
+      ],
+      "accounts": [
+        {
+          "name": "caller",
+          "docs": [
+            "The maker in the private cancellation window, anyone in the public one; receives the",
+            "safety deposit."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "maker",
+          "writable": true,
+          "relations": [
+            "swap"
+          ]
+        },
+        {
+          "name": "swap",
+          "docs": [
+            "The swap; closed, its rent to the maker."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  119,
+                  97,
+                  112
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "swap.maker",
+                "account": "swap"
+              },
+              {
+                "kind": "account",
+                "path": "swap.swapId",
+                "account": "swap"
+              }
+            ]
+          }
+        },
+        {
+          "name": "mint",
+          "relations": [
+            "swap"
+          ]
+        },
+        {
+          "name": "vault",
+          "docs": [
+            "The swap's vault; emptied and closed."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  119,
+                  97,
+                  112,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "swap"
+              }
+            ]
+          }
+        },
+        {
+          "name": "makerTokenAccount",
+          "docs": [
+            "The maker's account in the swap's mint: receives the tokens back."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "claimSubsidy",
       "docs": [
         "The owner of the supplier a leaf names claims its subsidy, once, with a Merkle proof,",
@@ -1500,6 +1614,152 @@ export type ComputeMarket = {
       ]
     },
     {
+      "name": "lockSwap",
+      "docs": [
+        "Locks `amount` of any SPL Token mint for `recipient` under `hashlock` (keccak256 of a",
+        "32-byte secret), with `safety_deposit` lamports, in a new swap",
+        "`[SWAP_SEED, maker, swap_id]` and its vault. `timelocks` are offsets in seconds from",
+        "now, each > 0, strictly increasing, within `MAX_SWAP_TIMELOCK` /",
+        "`MAX_SWAP_PUBLIC_CANCELLATION`."
+      ],
+      "discriminator": [
+        109,
+        120,
+        179,
+        235,
+        254,
+        104,
+        19,
+        245
+      ],
+      "accounts": [
+        {
+          "name": "maker",
+          "docs": [
+            "The maker: pays the tokens, the safety deposit and the rent of the swap and its vault."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "swap",
+          "docs": [
+            "The new swap, `[SWAP_SEED, maker, swap_id]`. `init_if_needed` only so that an id whose",
+            "swap is still open fails with the named `SwapExists` (a fresh account has the default",
+            "maker; an open swap never does, as the default key cannot sign)."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  119,
+                  97,
+                  112
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "maker"
+              },
+              {
+                "kind": "arg",
+                "path": "swapId"
+              }
+            ]
+          }
+        },
+        {
+          "name": "mint",
+          "docs": [
+            "Any SPL Token mint (a Token-2022 mint fails the owner check of `Account<Mint>`)."
+          ]
+        },
+        {
+          "name": "makerTokenAccount",
+          "docs": [
+            "The maker's account in `mint`: pays `amount`."
+          ],
+          "writable": true
+        },
+        {
+          "name": "vault",
+          "docs": [
+            "The swap's vault, `[SWAP_VAULT_SEED, swap]`, owned by the swap PDA."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  119,
+                  97,
+                  112,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "swap"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "swapId",
+          "type": "u64"
+        },
+        {
+          "name": "recipient",
+          "type": "pubkey"
+        },
+        {
+          "name": "amount",
+          "type": "u64"
+        },
+        {
+          "name": "hashlock",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        },
+        {
+          "name": "timelocks",
+          "type": {
+            "defined": {
+              "name": "swapTimelocks"
+            }
+          }
+        },
+        {
+          "name": "safetyDeposit",
+          "type": "u64"
+        }
+      ]
+    },
+    {
       "name": "postSubsidyEpoch",
       "docs": [
         "Posts an ignition-subsidy epoch (subsidy authority): its Merkle root over",
@@ -2449,6 +2709,131 @@ export type ComputeMarket = {
           }
         }
       ]
+    },
+    {
+      "name": "withdrawSwap",
+      "docs": [
+        "Pays the swap's tokens to the recipient against the hashlock's preimage: the recipient",
+        "from `finality`, anyone from `public_withdrawal`, nobody from `cancellation`. The",
+        "safety deposit goes to the caller; the swap and its vault close (rent to the maker).",
+        "The secret is published in the `SwapWithdrawn` event and the logs."
+      ],
+      "discriminator": [
+        239,
+        213,
+        30,
+        56,
+        221,
+        209,
+        57,
+        224
+      ],
+      "accounts": [
+        {
+          "name": "caller",
+          "docs": [
+            "The recipient in the private withdrawal window, anyone in the public one; receives the",
+            "safety deposit."
+          ],
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "maker",
+          "writable": true,
+          "relations": [
+            "swap"
+          ]
+        },
+        {
+          "name": "swap",
+          "docs": [
+            "The swap; closed, its rent to the maker."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  119,
+                  97,
+                  112
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "swap.maker",
+                "account": "swap"
+              },
+              {
+                "kind": "account",
+                "path": "swap.swapId",
+                "account": "swap"
+              }
+            ]
+          }
+        },
+        {
+          "name": "mint",
+          "relations": [
+            "swap"
+          ]
+        },
+        {
+          "name": "vault",
+          "docs": [
+            "The swap's vault; emptied and closed."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  119,
+                  97,
+                  112,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "swap"
+              }
+            ]
+          }
+        },
+        {
+          "name": "recipientTokenAccount",
+          "docs": [
+            "The recipient's account in the swap's mint: receives the tokens."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "secret",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        }
+      ]
     }
   ],
   "accounts": [
@@ -2515,6 +2900,19 @@ export type ComputeMarket = {
         98,
         120,
         208
+      ]
+    },
+    {
+      "name": "swap",
+      "discriminator": [
+        53,
+        206,
+        146,
+        152,
+        44,
+        97,
+        120,
+        177
       ]
     }
   ],
@@ -2780,6 +3178,45 @@ export type ComputeMarket = {
       ]
     },
     {
+      "name": "swapCancelled",
+      "discriminator": [
+        210,
+        232,
+        53,
+        121,
+        126,
+        236,
+        66,
+        142
+      ]
+    },
+    {
+      "name": "swapLocked",
+      "discriminator": [
+        239,
+        73,
+        219,
+        137,
+        127,
+        148,
+        12,
+        251
+      ]
+    },
+    {
+      "name": "swapWithdrawn",
+      "discriminator": [
+        206,
+        171,
+        109,
+        142,
+        132,
+        16,
+        13,
+        187
+      ]
+    },
+    {
       "name": "tokenPriceSet",
       "discriminator": [
         237,
@@ -3033,6 +3470,56 @@ export type ComputeMarket = {
       "code": 6047,
       "name": "notRecordedPayer",
       "msg": "The account is not the payer recorded for it"
+    },
+    {
+      "code": 6048,
+      "name": "swapExists",
+      "msg": "A swap with this maker and swap id is open"
+    },
+    {
+      "code": 6049,
+      "name": "invalidTimelocks",
+      "msg": "Swap timelocks must be > 0, strictly increasing and within MAX_SWAP_TIMELOCK / MAX_SWAP_PUBLIC_CANCELLATION"
+    },
+    {
+      "code": 6050,
+      "name": "invalidSafetyDeposit",
+      "msg": "The swap's safety deposit must be greater than zero"
+    },
+    {
+      "code": 6051,
+      "name": "invalidSecret",
+      "msg": "keccak256(secret) does not match the swap's hashlock"
+    },
+    {
+      "code": 6052,
+      "name": "notRecipient",
+      "msg": "Only the swap's recipient may withdraw in the private withdrawal window"
+    },
+    {
+      "code": 6053,
+      "name": "notMaker",
+      "msg": "Only the swap's maker may cancel in the private cancellation window"
+    },
+    {
+      "code": 6054,
+      "name": "withdrawalNotOpen",
+      "msg": "The swap's finality lock has not passed: withdrawal is not open yet"
+    },
+    {
+      "code": 6055,
+      "name": "withdrawalClosed",
+      "msg": "The swap's cancellation window has opened: withdrawal is closed"
+    },
+    {
+      "code": 6056,
+      "name": "cancellationNotOpen",
+      "msg": "The swap's cancellation window has not opened yet"
+    },
+    {
+      "code": 6057,
+      "name": "invalidRecipient",
+      "msg": "The swap's recipient cannot be the default public key"
     }
   ],
   "types": [
@@ -4371,6 +4858,275 @@ export type ComputeMarket = {
       }
     },
     {
+      "name": "swap",
+      "docs": [
+        "One hash time-locked swap: `amount` of `mint` held in its vault (`[SWAP_VAULT_SEED, swap]`)",
+        "for `recipient` against the preimage of `hashlock`, and `safety_deposit` lamports above the",
+        "account's rent. PDA `[SWAP_SEED, maker, swap_id (u64 LE)]`, paid for by the maker; the swap",
+        "and its vault close (all rent to the maker) when it is withdrawn or cancelled.",
+        "",
+        "A `swap_id` cannot be reused while its swap is open (`SwapExists`). Once closed, the maker",
+        "may lock a new swap under the same id. That is safe: a new lock carries its own hashlock,",
+        "terms and `locked_at` (a counterparty verifies those, never the id alone), a withdrawal",
+        "needs the preimage of the hashlock of the swap open at that moment, and a cancellation",
+        "needs that swap's own cancellation window. Tooling that looks a swap's secret up from chain",
+        "history must check `keccak256(secret) == hashlock` (the TS `findSwapSecret` does)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "maker",
+            "docs": [
+              "Locked the tokens and the deposit; receives the rent, and the tokens on cancel."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "swapId",
+            "docs": [
+              "Chosen by the maker; part of the address."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "recipient",
+            "docs": [
+              "Receives the tokens on withdraw."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "mint",
+            "docs": [
+              "Any SPL Token (not Token-2022) mint."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "docs": [
+              "Tokens locked (base units)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "hashlock",
+            "docs": [
+              "keccak256 of the 32-byte secret."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "timelocks",
+            "type": {
+              "defined": {
+                "name": "swapTimelocks"
+              }
+            }
+          },
+          {
+            "name": "lockedAt",
+            "docs": [
+              "Clock unix timestamp of the lock."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "safetyDeposit",
+            "docs": [
+              "Lamports held above the rent, paid to whoever completes the swap."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "vaultBump",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "swapCancelled",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "maker",
+            "type": "pubkey"
+          },
+          {
+            "name": "swapId",
+            "type": "u64"
+          },
+          {
+            "name": "caller",
+            "docs": [
+              "Received the safety deposit."
+            ],
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "swapLocked",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "maker",
+            "type": "pubkey"
+          },
+          {
+            "name": "swapId",
+            "type": "u64"
+          },
+          {
+            "name": "recipient",
+            "type": "pubkey"
+          },
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "hashlock",
+            "docs": [
+              "keccak256 of the 32-byte secret."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "timelocks",
+            "type": {
+              "defined": {
+                "name": "swapTimelocks"
+              }
+            }
+          },
+          {
+            "name": "lockedAt",
+            "docs": [
+              "Clock unix timestamp of the lock; the timelocks are offsets from it."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "safetyDeposit",
+            "docs": [
+              "Lamports, paid to whoever completes the swap."
+            ],
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "swapTimelocks",
+      "docs": [
+        "A swap's time windows, as offsets in seconds from its lock (`Swap::locked_at`), strictly",
+        "increasing. With `t = now - locked_at`:",
+        "",
+        "| t                                       | withdraw (with the secret) | cancel       |",
+        "|-----------------------------------------|----------------------------|--------------|",
+        "| `t < finality`                          | no                         | no           |",
+        "| `finality <= t < public_withdrawal`     | the recipient only         | no           |",
+        "| `public_withdrawal <= t < cancellation` | anyone                     | no           |",
+        "| `cancellation <= t < public_cancellation` | no                       | the maker only |",
+        "| `public_cancellation <= t`              | no                         | anyone       |",
+        "",
+        "Tokens always go to the recipient (withdraw) or back to the maker (cancel); the safety",
+        "deposit goes to whoever completed the swap."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "finality",
+            "docs": [
+              "End of the finality lock: the recipient may withdraw from here."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "publicWithdrawal",
+            "docs": [
+              "Anyone holding the secret may withdraw (for the recipient) from here."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "cancellation",
+            "docs": [
+              "Withdrawal closes and the maker may cancel from here."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "publicCancellation",
+            "docs": [
+              "Anyone may cancel (for the maker) from here."
+            ],
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "swapWithdrawn",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "maker",
+            "type": "pubkey"
+          },
+          {
+            "name": "swapId",
+            "type": "u64"
+          },
+          {
+            "name": "secret",
+            "docs": [
+              "The preimage of the hashlock: it opens the other chain's lock."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "caller",
+            "docs": [
+              "Received the safety deposit."
+            ],
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
       "name": "tokenPriceSet",
       "type": {
         "kind": "struct",
@@ -4586,6 +5342,23 @@ export type ComputeMarket = {
       "value": "32"
     },
     {
+      "name": "maxSwapPublicCancellation",
+      "docs": [
+        "Longest public-cancellation offset: 60 days after the lock (the tokens and the safety",
+        "deposit can never be locked longer)."
+      ],
+      "type": "u32",
+      "value": "5184000"
+    },
+    {
+      "name": "maxSwapTimelock",
+      "docs": [
+        "Longest finality, public-withdrawal and cancellation offset: 30 days after the lock."
+      ],
+      "type": "u32",
+      "value": "2592000"
+    },
+    {
       "name": "minDisputeWindow",
       "docs": [
         "Shortest dispute window: one hour after a rental's end."
@@ -4674,6 +5447,22 @@ export type ComputeMarket = {
       ],
       "type": "bytes",
       "value": "[115, 117, 112, 112, 108, 105, 101, 114]"
+    },
+    {
+      "name": "swapSeed",
+      "docs": [
+        "Seed of a swap PDA: `[SWAP_SEED, maker, swap_id (u64 LE)]`."
+      ],
+      "type": "bytes",
+      "value": "[115, 119, 97, 112]"
+    },
+    {
+      "name": "swapVaultSeed",
+      "docs": [
+        "Seed of a swap's token vault PDA: `[SWAP_VAULT_SEED, swap]` (its authority is the swap PDA)."
+      ],
+      "type": "bytes",
+      "value": "[115, 119, 97, 112, 95, 118, 97, 117, 108, 116]"
     }
   ]
 };

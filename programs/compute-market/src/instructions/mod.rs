@@ -2,6 +2,7 @@ pub mod admin;
 pub mod escrow;
 pub mod ignition;
 pub mod supplier;
+pub mod swap;
 
 #[allow(ambiguous_glob_reexports)]
 pub use admin::*;
@@ -11,3 +12,5 @@ pub use escrow::*;
 pub use ignition::*;
 #[allow(ambiguous_glob_reexports)]
 pub use supplier::*;
+#[allow(ambiguous_glob_reexports)]
+pub use swap::*;
