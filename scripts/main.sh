@@ -115,4 +115,22 @@ rent settle --chain arbitrum --account 1 --rental 1 --delivered 4   # the usage 
 rent create --chain arbitrum --account 4 --supplier "$evm_supplier" --hours 10 --pay token
 rent start --chain arbitrum --account 3 --rental 2
 rent settle --chain arbitrum --account 1 --rental 2
+echo "== Swap: Alice's 100 CMT on Solana for Bob's 40 CMT on Ethereum; each party runs its own commands"
+swap() { npm run -s swap -- "$@"; }
+rent wallet --out "$keys/alice.json" --token 1000 >/dev/null
+rent wallet --out "$keys/bob.json" >/dev/null
+alice=(--keypair "$keys/alice.json" --account 4)
+bob=(--keypair "$keys/bob.json" --account 5)
+bob_sol=$(swap balances "${bob[@]}" --label bob | sed -n 's/.*solana \([1-9A-HJ-NP-Za-km-z]*\):.*/\1/p')
+bob_evm=$(swap balances "${bob[@]}" --label bob | sed -n 's/.*ethereum \(0x[0-9a-fA-F]*\):.*/\1/p')
+echo "-- before"; swap balances "${alice[@]}" --label alice; swap balances "${bob[@]}" --label bob
+swap offer "${alice[@]}" --give solana:100 --want ethereum:40 --counterparty-a "$bob_sol" --counterparty-b "$bob_evm" \
+  --state "$keys/alice.swap" --terms "$logs/terms.json"
+rent advance --seconds 31; hh dev:advance --seconds 31        # past the lock's finality window
+swap accept "${bob[@]}" --terms "$logs/terms.json" --state "$keys/bob.swap"
+rent advance --seconds 31; hh dev:advance --seconds 31
+swap watch "${alice[@]}" --state "$keys/alice.swap" --once    # claims on Ethereum: reveals the secret
+swap watch "${bob[@]}" --state "$keys/bob.swap" --once        # reads it there, withdraws on Solana
+echo "-- after"; swap balances "${alice[@]}" --label alice; swap balances "${bob[@]}" --label bob
+
 echo "== done: records in deployments/{ethereum-localhost,arbitrum-localArbitrum,solana-localnet}.json"
