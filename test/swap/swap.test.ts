@@ -165,6 +165,36 @@ describe("atomic swap: Solana market token <-> EVM token", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** After a swap that refunded everyone: tokens back to the unit, only fees spent (deposits back). */
+  async function assertOnlyFeesSpent(
+    before_: Record<string, bigint>,
+    startBlock: number,
+    files: [string, string][],
+  ) {
+    const after_ = await balances();
+    const sigs = new Map<string, string[]>();
+    for (const [who, file] of files) {
+      sigs.set(
+        who,
+        loadState(file)
+          .done.filter((x) => x.tx && !x.tx.startsWith("0x"))
+          .map((x) => x.tx!),
+      );
+    }
+    const fees = await feesSince({ block: startBlock }, sigs);
+    for (const [who] of files) {
+      for (const k of ["solToken", "evmToken"])
+        assert.equal(after_[`${who}.${k}`], before_[`${who}.${k}`], `${who}.${k}`);
+      for (const k of ["lamports", "wei"]) {
+        assert.equal(
+          after_[`${who}.${k}`] - before_[`${who}.${k}`] + fees[`${who}.${k}`],
+          0n,
+          `${who}.${k}: fees only`,
+        );
+      }
+    }
+  }
+
   /** Alice offers `give` on chain A for `want` on chain B; returns her state file. */
   async function aliceOffers(a: ChainName, b: ChainName, opts: { giveAmount?: bigint } = {}) {
     const file = path.join(dir, `alice-${++n}.json`);
@@ -269,6 +299,7 @@ describe("atomic swap: Solana market token <-> EVM token", () => {
       });
 
       it("the responder never locks: the initiator refunds once its cancellation opens", async () => {
+        const [before_, startBlock] = [await balances(), await ethers.provider.getBlockNumber()];
         const alice = await aliceOffers(a, b);
         await assert.rejects(refund(escrowOf(a, "alice"), loadState(alice), alice), /cancellation opens/);
         await advance(INITIATOR_TL.cancellation);
@@ -281,9 +312,11 @@ describe("atomic swap: Solana market token <-> EVM token", () => {
           (await escrowOf(a, "alice").read(terms(alice).initiator.maker, BigInt(terms(alice).swapId))).state,
           "cancelled",
         );
+        await assertOnlyFeesSpent(before_, startBlock, [["alice", alice]]);
       });
 
       it("the initiator never claims: both refund; a withdrawal after cancellation opened is refused", async () => {
+        const [before_, startBlock] = [await balances(), await ethers.provider.getBlockNumber()];
         const alice = await aliceOffers(a, b);
         await advance(31);
         await accept(escrowOf(a, "bob"), escrowOf(b, "bob"), terms(alice), bobFile(alice));
@@ -301,6 +334,10 @@ describe("atomic swap: Solana market token <-> EVM token", () => {
           (await nextStep(escrowOf(a, "alice"), escrowOf(b, "alice"), loadState(alice))).next,
           "done",
         );
+        await assertOnlyFeesSpent(before_, startBlock, [
+          ["alice", alice],
+          ["bob", bobFile(alice)],
+        ]);
       });
 
       it("a keeper withdraws publicly after the private window and is paid the deposit; a wrong preimage fails", async () => {
