@@ -12,10 +12,10 @@ import { Command, Option } from "commander";
 import { z } from "zod";
 
 import { DEPLOYMENTS_DIR, readDeployment } from "../../src/deployments.js";
+import { report } from "../../src/errors.js";
 import { EvmCurrency, evmCredits, setEvmOffer, withdrawEvmCredits } from "../../src/evm/escrow.js";
 import * as sol from "../../src/solana/escrow.js";
 import { timeTravel } from "../../src/solana/localnet.js";
-import { programErrorName } from "../../src/solana/market.js";
 import { solanaContext, type SolanaContext } from "../../src/solana/context.js";
 import { SolanaPubkey } from "../../src/solana/validation.js";
 import { formatAmount, parseAmount, type Denomination } from "../../src/units.js";
@@ -70,18 +70,6 @@ async function arbitrum(o: Common) {
   const stable = await denomination(record.addresses.stablecoin);
   const token = await denomination(record.addresses.token);
   return { conn, record, signer, escrow, erc20, stable, token };
-}
-
-async function report<T>(what: string, p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
-    const name = programErrorName(err);
-    const evm = (err as { revert?: { name?: string; args?: unknown[] } }).revert;
-    const reason =
-      name ?? (evm?.name ? `${evm.name}(${(evm.args ?? []).join(", ")})` : (err as Error).message);
-    throw new Error(`${what} failed: ${reason}`);
-  }
 }
 
 // ------------------------------------------------------------------ commands

@@ -15,6 +15,7 @@ import { Command } from "commander";
 import { z } from "zod";
 
 import { readDeployment } from "../../src/deployments.js";
+import { report } from "../../src/errors.js";
 import { openEpoch } from "../../src/epoch/artifact.js";
 import { generateReports } from "../../src/epoch/generate.js";
 import {
@@ -35,7 +36,6 @@ import {
   subsidyClaimTransactions,
   type SubsidyClaim,
 } from "../../src/solana/ignition.js";
-import { programErrorName } from "../../src/solana/market.js";
 import { SolanaPubkey } from "../../src/solana/validation.js";
 import { formatAmount } from "../../src/units.js";
 
@@ -189,14 +189,6 @@ async function subsidyEpoch(dir: string, ctx: SolanaContext) {
     );
   }
   return e;
-}
-
-async function report<T>(what: string, p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
-    throw new Error(`${what} failed: ${programErrorName(err) ?? (err as Error).message}`);
-  }
 }
 
 /** One line of progress, redrawn in place on a terminal, every 10 % otherwise. */

@@ -7,7 +7,7 @@
 //   responder: npm run swap -- complete --state them.swap   (reads it there, withdraws on chain A)
 //   either:    npm run swap -- refund --state <file> | watch --state <file> | status --state <file>
 // The secret is written only to the initiator's state file (mode 0600).
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 
 import { Command, Option } from "commander";
 import { z } from "zod";
@@ -182,7 +182,6 @@ withSigners(
 )
   .requiredOption("--terms <file>", "the terms from the initiator")
   .action(async (o: Signers & { terms: string; state: string }) => {
-    const { readFileSync } = await import("node:fs");
     const terms = SwapTermsSchema.parse(JSON.parse(readFileSync(o.terms, "utf8")));
     const A = await escrowOn(terms.initiator.chain, o);
     const B = await escrowOn(terms.responder.chain, o);

@@ -22,6 +22,7 @@ import {
   IERC20Metadata__factory,
   MockStablecoin__factory,
 } from "../../types/ethers-contracts/index.js";
+import { report } from "../../src/errors.js";
 import { formatAmount, parseAmount } from "../../src/units.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
@@ -405,12 +406,9 @@ export async function setPriceTask(
   if (args.dryRun) return console.log("dry run: not sent");
   const { ManualPriceOracle__factory } = await import("../../types/ethers-contracts/index.js");
   const oracle = ManualPriceOracle__factory.connect(oracleAddress, ctx.signer);
-  try {
-    await (await oracle.setPrice(price)).wait();
-  } catch (err) {
-    const revert = (err as { revert?: { name?: string; args?: unknown[] } }).revert;
-    if (!revert?.name) throw err;
-    throw new Error(`escrow:set-price refused: ${revert.name}(${(revert.args ?? []).join(", ")})`);
-  }
+  await report(
+    "escrow:set-price",
+    oracle.setPrice(price).then((tx) => tx.wait()),
+  );
   console.log("price set");
 }

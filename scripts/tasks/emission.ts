@@ -30,6 +30,7 @@ import {
   type ProposalCall,
 } from "../../src/evm/emission.js";
 import { MIN_DECAY_BPS } from "../../src/evm/tokenomics.js";
+import { report } from "../../src/errors.js";
 import { ethereumRecord } from "../../src/evm/records.js";
 
 async function context(hre: HardhatRuntimeEnvironment, account: number) {
@@ -177,13 +178,10 @@ export async function vetoTask(args: CommonArgs & { id: string }, hre: HardhatRu
   });
   console.log(`proposal ${id} "${description}": timelock operation ${operation}`);
   if (args.dryRun) return console.log("dry run: not vetoed");
-  try {
-    await (await canceller.cancel(operation)).wait();
-  } catch (err) {
-    const revert = (err as { revert?: { name?: string; args?: unknown[] } }).revert;
-    if (!revert?.name) throw err;
-    throw new Error(`veto refused: ${revert.name}(${(revert.args ?? []).join(", ")})`);
-  }
+  await report(
+    "veto",
+    canceller.cancel(operation).then((tx) => tx.wait()),
+  );
   console.log(
     `vetoed by ${ctx.signer.address}; proposal ${id} is ${PROPOSAL_STATES[Number(await ctx.governor.state(id))]}`,
   );
