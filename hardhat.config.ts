@@ -59,8 +59,21 @@ const tasks = [
       description: "tokenomics config",
       defaultValue: "config/ethereum/tokenomics.json",
     })
+    .addOption({
+      name: "strategy",
+      description:
+        "Ignition strategy: create2 (CreateX: addresses from the deployer and the config) or basic",
+      defaultValue: "create2",
+    })
     .addFlag({ name: "dryRun", description: "validate the config and print the plan only" })
     .setAction(built(() => import("./scripts/tasks/deploy-ethereum.js")))
+    .build(),
+  task(
+    "audit:roles",
+    "Read every privileged role of the network's deployment from chain and compare with the configs",
+  )
+    .addFlag({ name: "json", description: "print one JSON document" })
+    .setAction(built(() => import("./scripts/tasks/audit-roles.js")))
     .build(),
   task("emission:plan", "Print the next epochs' releases from chain state")
     .addOption({ name: "epochs", description: "how many epochs", defaultValue: "8" })
@@ -110,8 +123,14 @@ const tasks = [
       description: "rental escrow config",
       defaultValue: "config/arbitrum/escrow.json",
     })
+    .addOption({
+      name: "strategy",
+      description:
+        "Ignition strategy: create2 (CreateX: addresses from the deployer and the config) or basic",
+      defaultValue: "create2",
+    })
     .addFlag({ name: "dryRun", description: "validate the config only" })
-    .setAction(built(() => import("./scripts/tasks/arbitrum-deploy.js")))
+    .setAction(built(() => import("./scripts/tasks/deploy-arbitrum.js")))
     .build(),
   task("licenses:buy", "Quote and buy CheckerNode licences (allowlist proof found automatically)")
     .addOption({ name: "quantity", description: "how many licences", defaultValue: "1" })
@@ -240,8 +259,16 @@ export default defineConfig({
       },
     },
   },
+  // Source verification of public deployments: `npx hardhat ignition verify <deployment id>`
+  // (e.g. ethereum-mainnet, arbitrum-arbitrumOne) verifies every contract Ignition deployed, with
+  // Etherscan's multichain API key (Ethereum and Arbitrum) read only when used.
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
+  },
   paths: {
     tests: { mocha: "test/evm", solidity: "test/evm" },
+    // Ignition's journals (ignition/deployments/<id>); tests put theirs in a temporary directory.
+    ignition: process.env.CM_IGNITION_DIR ?? "ignition",
   },
   test: {
     solidity: {
@@ -253,9 +280,14 @@ export default defineConfig({
     // In-process chains for tests (EDR). `hardhat` plays Ethereum, `hardhatArbitrum` Arbitrum.
     hardhat: { type: "edr-simulated", chainType: "l1" },
     hardhatArbitrum: { type: "edr-simulated", chainType: "generic", chainId: 412346 },
-    // A real node over HTTP for scripts (`anvil` or `hardhat node`), see scripts/evm/node.sh.
-    localhost: { type: "http", url: "http://127.0.0.1:8545", chainType: "l1" },
-    localArbitrum: { type: "http", url: "http://127.0.0.1:8547", chainType: "generic" },
+    // Local nodes over HTTP (`hardhat node`, started by `npm run main`); tests that start their
+    // own on other ports point these at them with CM_EVM_URL / CM_ARB_URL.
+    localhost: { type: "http", url: process.env.CM_EVM_URL ?? "http://127.0.0.1:8545", chainType: "l1" },
+    localArbitrum: {
+      type: "http",
+      url: process.env.CM_ARB_URL ?? "http://127.0.0.1:8547",
+      chainType: "generic",
+    },
     // Public networks: URLs and keys only from configuration variables / the keystore.
     mainnet: {
       type: "http",

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-export const DEPLOYMENTS_DIR = path.resolve(import.meta.dirname, "..", "deployments");
+export const DEPLOYMENTS_DIR = process.env.CM_DEPLOYMENTS_DIR ?? path.resolve(import.meta.dirname, "..", "deployments");
 
 export function writeDeployment(name: string, record: Record<string, unknown>): string {
   mkdirSync(DEPLOYMENTS_DIR, { recursive: true });

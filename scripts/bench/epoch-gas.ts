@@ -15,9 +15,10 @@ import { openRewardsEpoch, writeRewardsEpoch } from "../../src/evm/rewards.js";
 const sizes = (process.env.EPOCH_GAS_SIZES ?? "1000,1000000").split(",").map(Number);
 const work = mkdtempSync(path.join(tmpdir(), "epoch-gas-"));
 try {
-  const { ethers, networkHelpers } = await network.create();
+  const connection = await network.create();
+  const { ethers, networkHelpers } = connection;
   const config = loadLicenseConfig("config/arbitrum/licenses.json");
-  const d = await deployArbitrum(ethers, config);
+  const d = await deployArbitrum(connection, config);
   await networkHelpers.time.increaseTo(d.start + config.sale.publicStartSeconds);
   const holder = (await ethers.getSigners())[5];
   const [price] = await d.sale.quote(1n, Currency.ETH, ethers.ZeroHash);

@@ -6,13 +6,14 @@ import { network } from "hardhat";
 
 import { Currency, deployArbitrum, loadLicenseConfig } from "../../src/evm/arbitrum.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const config = loadLicenseConfig("config/arbitrum/licenses.json");
 // one large tier, so every batch pays one price and the comparison is only about minting
 config.sale.tiers = [{ quantity: 10_000, priceEth: "0.1", priceStable: "300" }];
 config.sale.publicWalletCap = 10_000;
 config.license.maxSupply = 10_000;
-const d = await deployArbitrum(ethers, config);
+const d = await deployArbitrum(connection, config);
 await networkHelpers.time.increaseTo(d.start + config.sale.publicStartSeconds);
 const reference = await ethers.deployContract("ReferenceEnumerableLicense");
 const buyer = (await ethers.getSigners())[8];

@@ -69,49 +69,6 @@ async function context(hre: HardhatRuntimeEnvironment, account: string) {
   };
 }
 
-export async function deployTask(
-  args: { licenses: string; escrow: string; dryRun: boolean },
-  hre: HardhatRuntimeEnvironment,
-) {
-  const config = loadLicenseConfig(args.licenses);
-  const { ethers, networkName, networkConfig } = await hre.network.getOrCreate();
-  const url = networkConfig.type === "http" ? await networkConfig.url.get() : "";
-  const network = {
-    name: networkName,
-    local: networkConfig.type === "edr-simulated" || /^https?:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(url),
-  };
-  const supply = config.sale.tiers.reduce((n, t) => n + t.quantity, 0);
-  console.log(
-    `licences ${args.licenses}: ${config.license.name}, ${config.sale.tiers.length} tiers, ${supply} for sale`,
-  );
-  const escrowConfig = loadEscrowConfig(args.escrow);
-  if (args.dryRun) {
-    const coin = await resolveStablecoin(ethers, config, network);
-    const stable = "address" in coin ? coin.address : "a local test coin";
-    return console.log(`dry run: would deploy to ${networkName} with stablecoin ${stable}; nothing sent`);
-  }
-  const d = await deployArbitrumMarket(ethers, config, escrowConfig, {
-    network,
-    log: (l) => console.log(l.includes(":") ? l : `deployed ${l}`),
-  });
-  console.log(`deployer ${d.deployer} holds no role; holders as in the config's "roles"`);
-  const allowlist = [...d.allowlist.entries()].map(([, [account, allowance]]) => ({
-    account: account as string,
-    allowance: Number(allowance),
-  }));
-  const file = writeDeployment(`arbitrum-${networkName}`, {
-    network: networkName,
-    chainId: Number((await ethers.provider.getNetwork()).chainId),
-    addresses: d.addresses,
-    allowlist,
-    allowlistRoot: d.allowlist.root,
-    start: d.start,
-    fromBlock: d.fromBlock, // event searches (licences held or operated) start here
-    deployedAt: new Date().toISOString(),
-  });
-  console.log(`record written to ${file}`);
-}
-
 const BuyArgs = z.object({
   quantity: z.coerce.number().int().positive(),
   currency: z.enum(["eth", "stable"]),

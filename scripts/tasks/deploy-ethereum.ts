@@ -1,18 +1,23 @@
-// npx hardhat deploy:ethereum --network <net> [--config config/ethereum/tokenomics.json] [--dry-run]
+// npx hardhat deploy:ethereum --network <net> [--tokenomics config/ethereum/tokenomics.json] [--strategy create2|basic] [--dry-run]
+// Runs the Ethereum Ignition module (ignition/modules/Ethereum.ts). Ignition's journal in
+// ignition/deployments/ethereum-<net>/ makes an interrupted run resume where it stopped and a
+// finished one a no-op; deployments/ethereum-<net>.json is derived from it.
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { writeDeployment } from "../../src/deployments.js";
 import { deployEthereum } from "../../src/evm/ethereum.js";
-import { deployHtlc } from "../../src/evm/swap.js";
 import { loadTokenomics, TOKEN_UNIT } from "../../src/evm/tokenomics.js";
+import { parseStrategy } from "../../src/evm/ignition.js";
 
 interface Args {
   tokenomics: string;
+  strategy: string;
   dryRun: boolean;
 }
 
 export default async function deployEthereumTask(args: Args, hre: HardhatRuntimeEnvironment) {
   const config = loadTokenomics(args.tokenomics);
+  const strategy = parseStrategy(args.strategy);
   const connection = await hre.network.getOrCreate();
   const { ethers, networkName } = connection;
   const { chainId } = await ethers.provider.getNetwork();
@@ -22,23 +27,25 @@ export default async function deployEthereumTask(args: Args, hre: HardhatRuntime
   for (const b of config.buckets)
     console.log(`  ${b.name.padEnd(12)} ${String(b.amount / TOKEN_UNIT).padStart(14)}  ${b.kind}`);
   if (args.dryRun) {
-    console.log(`dry run: would deploy to ${networkName} (chain ${chainId}); nothing sent`);
+    console.log(
+      `dry run: would deploy to ${networkName} (chain ${chainId}) with the ${strategy} strategy; nothing sent`,
+    );
     return;
   }
-  const fromBlock = await ethers.provider.getBlockNumber(); // log searches start here
-  const d = await deployEthereum(ethers, config, { log: (l) => console.log(`deployed ${l}`) });
-  // the cross-chain swap escrow: no constructor arguments, no roles (docs/AUTHORITIES.md)
-  const htlc = await deployHtlc(ethers);
-  d.addresses.htlcEscrow = await htlc.getAddress();
-  console.log(`deployed htlcEscrow ${d.addresses.htlcEscrow}`);
+  const d = await deployEthereum(connection, config, {
+    strategy,
+    ignitionDir: hre.config.paths.ignition,
+    log: (l) => console.log(l),
+  });
   const file = writeDeployment(`ethereum-${networkName}`, {
     network: networkName,
     chainId: Number(chainId),
     addresses: d.addresses,
     start: d.start,
-    fromBlock,
+    fromBlock: d.run.fromBlock,
     tokenomics: args.tokenomics,
-    deployedAt: new Date().toISOString(),
+    ignition: { deploymentId: d.run.deploymentId, strategy: d.run.strategy },
+    deployedAt: d.run.startedAt,
   });
   console.log(`record written to ${file}`);
 }

@@ -4,20 +4,42 @@ import { readFileSync } from "node:fs";
 
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { parseEther, parseUnits, type Signer } from "ethers";
+import { parseEther, parseUnits } from "ethers";
 import { z } from "zod";
 
-import type {
-  CheckerNodeLicense,
-  CheckerNodeSale,
-  CheckerRewards,
-  L2ComputeToken,
-  MockStablecoin,
-} from "../../types/ethers-contracts/index.js";
+import type { NetworkConnection } from "hardhat/types/network";
 
-import { deployRentalEscrow, type EscrowConfig } from "./escrow.js";
-import { handOverRoles } from "./roles.js";
-import { deployHtlc } from "./swap.js";
+import {
+  arbitrumCoreModule,
+  arbitrumMarketModule,
+  type ArbitrumPlan,
+} from "../../ignition/modules/Arbitrum.js";
+import {
+  CheckerNodeLicense__factory,
+  CheckerNodeSale__factory,
+  CheckerRewards__factory,
+  L2ComputeToken__factory,
+  ManualPriceOracle__factory,
+  MockStablecoin__factory,
+  RentalEscrow__factory,
+  type CheckerNodeLicense,
+  type CheckerNodeSale,
+  type CheckerRewards,
+  type L2ComputeToken,
+  type MockStablecoin,
+} from "../../types/ethers-contracts/index.js";
+import type { EscrowConfig } from "./escrow.js";
+import {
+  deployModule,
+  digest,
+  LOCAL_CHAIN_IDS,
+  openRun,
+  targetNetwork,
+  type IgnitionRun,
+  type Strategy,
+  type TargetNetwork,
+} from "./ignition.js";
+import { checkRoles, type RolePlan } from "./roles.js";
 
 const addressRef = z.string().regex(/^(0x[0-9a-fA-F]{40}|signer:\d+)$/, "0x-address or 'signer:N'");
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, "a decimal number as a string");
@@ -134,6 +156,8 @@ export { rewardsTree } from "./rewards.js";
 
 // ------------------------------------------------------------------ deployment
 
+export { LOCAL_CHAIN_IDS, type TargetNetwork };
+
 export interface ArbitrumDeployment {
   license: CheckerNodeLicense;
   sale: CheckerNodeSale;
@@ -143,6 +167,7 @@ export interface ArbitrumDeployment {
   allowlist: ReturnType<typeof allowlistTree>;
   addresses: Record<string, string>;
   start: number;
+  run: IgnitionRun;
 }
 
 /** A config address: `0x…`, or `signer:N` (the network's N-th account, local chains). */
@@ -153,15 +178,6 @@ export async function resolveRef(ethers: HardhatEthers, ref: string): Promise<st
   const s = signers[Number(m[1])];
   if (!s) throw new Error(`${ref}: this network has only ${signers.length} accounts`);
   return s.getAddress();
-}
-
-/** Chain ids of the local chains this project runs (Hardhat's default, Arbitrum's nitro devnode). */
-export const LOCAL_CHAIN_IDS = new Set([31337n, 412346n]);
-
-/** Where a deployment goes: its name, and whether the caller's network config says it is local. */
-export interface TargetNetwork {
-  name: string;
-  local: boolean;
 }
 
 /**
@@ -201,202 +217,253 @@ export async function resolveStablecoin(
   return { address };
 }
 
-export async function deployArbitrum(
+/** The modules' plan: the configs with every address resolved and the run's start time. */
+export async function arbitrumPlan(
   ethers: HardhatEthers,
   config: LicenseConfig,
-  opts: { deployer?: Signer; network?: TargetNetwork; log?: (line: string) => void } = {},
-): Promise<ArbitrumDeployment> {
-  const log = opts.log ?? (() => {});
-  const signers = await ethers.getSigners();
-  const deployer = opts.deployer ?? signers[0];
-  const admin = await deployer.getAddress();
+  escrowConfig: EscrowConfig | undefined,
+  p: { deployer: string; start: number; stablecoin: string | "mock" },
+): Promise<{ plan: ArbitrumPlan; allowlist: ReturnType<typeof allowlistTree> }> {
   const resolve = (ref: string) => resolveRef(ethers, ref);
-  const start = Number((await ethers.provider.getBlock("latest"))!.timestamp);
   const l = config.license;
-
-  const coin = await resolveStablecoin(ethers, config, opts.network ?? { name: "hardhat", local: true });
-  let stable: MockStablecoin | undefined;
-  let stableAddress: string;
-  if ("address" in coin) {
-    stableAddress = coin.address;
-  } else {
-    stable = (await ethers.deployContract("MockStablecoin", [], deployer)) as unknown as MockStablecoin;
-    stableAddress = await stable.getAddress();
-    log(`test stablecoin ${stableAddress} (local chain only)`);
-  }
-  const token = (await ethers.deployContract(
-    "L2ComputeToken",
-    [
-      "Compute Market Token",
-      "CMT",
-      await resolve(config.bridge.l2Gateway),
-      await resolve(config.bridge.l1Token),
-    ],
-    deployer,
-  )) as unknown as L2ComputeToken;
-  const license = (await ethers.deployContract(
-    "CheckerNodeLicense",
-    [
-      l.name,
-      l.symbol,
-      l.maxSupply,
-      start + l.transferLockSeconds,
-      start + l.unlockCeilingSeconds,
-      admin,
-      await resolve(l.royaltyReceiver),
-      l.royaltyBps,
-    ],
-    deployer,
-  )) as unknown as CheckerNodeLicense;
   const s = config.sale;
   const allowlist = allowlistTree(
     await Promise.all(
       s.allowlist.map(async (e) => ({ account: await resolve(e.account), allowance: e.allowance })),
     ),
   );
-  const sale = (await ethers.deployContract(
-    "CheckerNodeSale",
-    [
-      {
-        license: await license.getAddress(),
-        stable: stableAddress,
-        treasury: await resolve(s.treasury),
-        admin,
-        allowlistStart: start + s.allowlistStartSeconds,
-        publicStart: start + s.publicStartSeconds,
-        saleEnd: start + s.saleEndSeconds,
-        allowlistRoot: allowlist.root,
-        publicWalletCap: s.publicWalletCap,
-        referralDiscountBps: s.referralDiscountBps,
-        referralRebateBps: s.referralRebateBps,
-      },
-      s.tiers.map((t) => ({
+  const r = config.roles;
+  const [admin, pauser, settler, priceSetter] = await Promise.all(
+    [r.admin, r.pauser, r.settler, r.priceSetter].map(resolve),
+  );
+  const e = escrowConfig;
+  const plan: ArbitrumPlan = {
+    deployer: p.deployer,
+    start: p.start,
+    stablecoin: p.stablecoin,
+    token: {
+      name: "Compute Market Token",
+      symbol: "CMT",
+      l2Gateway: await resolve(config.bridge.l2Gateway),
+      l1Token: await resolve(config.bridge.l1Token),
+    },
+    license: {
+      name: l.name,
+      symbol: l.symbol,
+      maxSupply: l.maxSupply,
+      transferLockUntil: p.start + l.transferLockSeconds,
+      unlockCeiling: p.start + l.unlockCeilingSeconds,
+      royaltyReceiver: await resolve(l.royaltyReceiver),
+      royaltyBps: l.royaltyBps,
+      tierURIs: s.tiers.map((_t, tier) => `${l.tierBaseURI}${tier}/`),
+    },
+    sale: {
+      treasury: await resolve(s.treasury),
+      allowlistStart: p.start + s.allowlistStartSeconds,
+      publicStart: p.start + s.publicStartSeconds,
+      saleEnd: p.start + s.saleEndSeconds,
+      allowlistRoot: allowlist.root,
+      publicWalletCap: s.publicWalletCap,
+      referralDiscountBps: s.referralDiscountBps,
+      referralRebateBps: s.referralRebateBps,
+      tiers: s.tiers.map((t) => ({
         quantity: t.quantity,
         priceWei: parseEther(t.priceEth),
         priceStable: parseUnits(t.priceStable, STABLE_DECIMALS),
       })),
-    ],
-    deployer,
-  )) as unknown as CheckerNodeSale;
-  const rewards = (await ethers.deployContract(
-    "CheckerRewards",
-    [
-      await token.getAddress(),
-      await license.getAddress(),
-      parseEther(config.rewards.maxRewardsPerPeriod),
-      config.rewards.periodSeconds,
-      config.rewards.claimDelaySeconds,
-      config.rewards.claimWindowSeconds,
-      admin,
-    ],
-    deployer,
-  )) as unknown as CheckerRewards;
-  await (
-    await license.connect(deployer).grantRole(await license.MINTER_ROLE(), await sale.getAddress())
-  ).wait();
-  await (
-    await rewards
-      .connect(deployer)
-      .grantRole(await rewards.REWARD_ROLE(), await resolve(config.rewards.rewardPoster))
-  ).wait();
-  for (let tier = 0; tier < s.tiers.length; tier++) {
-    await (await license.connect(deployer).setTierURI(tier, `${l.tierBaseURI}${tier}/`)).wait();
-  }
-  const addresses: Record<string, string> = {
-    license: await license.getAddress(),
-    sale: await sale.getAddress(),
-    rewards: await rewards.getAddress(),
-    token: await token.getAddress(),
-    stablecoin: stableAddress,
+    },
+    rewards: {
+      maxRewardsPerPeriod: parseEther(config.rewards.maxRewardsPerPeriod),
+      periodSeconds: config.rewards.periodSeconds,
+      claimDelaySeconds: config.rewards.claimDelaySeconds,
+      claimWindowSeconds: config.rewards.claimWindowSeconds,
+      poster: await resolve(config.rewards.rewardPoster),
+    },
+    escrow: {
+      feeBps: e?.feeBps ?? 0,
+      tokenDiscountBps: e?.tokenDiscountBps ?? 0,
+      maxPriceStaleness: e?.maxPriceStalenessSeconds ?? 0,
+      startTimeout: e?.startTimeoutSeconds ?? 0,
+      disputeWindow: e?.disputeWindowSeconds ?? 0,
+      maxPriceDeviationBps: e?.maxPriceDeviationBps ?? 0,
+      initialTokenPrice: BigInt(e?.initialTokenPrice ?? 0),
+    },
+    roles: { admin, pauser, settler, priceSetter },
   };
+  return { plan, allowlist };
+}
+
+interface DeployOptions {
+  network?: TargetNetwork;
+  log?: (line: string) => void;
+  /** Ignition's deployment id (default `arbitrum-<network>`) and where its directory lives */
+  deploymentId?: string;
+  ignitionDir?: string;
+  strategy?: Strategy;
+  displayUi?: boolean;
+}
+
+async function arbitrumRun(
+  connection: NetworkConnection,
+  config: LicenseConfig,
+  escrowConfig: EscrowConfig | undefined,
+  opts: DeployOptions,
+) {
+  const { ethers } = connection;
+  const [deployer] = await ethers.getSigners();
+  const network = opts.network ?? (await targetNetwork(connection));
+  const coin = await resolveStablecoin(ethers, config, network);
+  const run = await openRun(connection, {
+    deploymentId: opts.deploymentId ?? `arbitrum-${connection.networkName}`,
+    ignitionDir: opts.ignitionDir ?? "ignition",
+    configDigest: digest({ config, escrowConfig }),
+    strategy: opts.strategy ?? "basic",
+    values: async () => ({ start: Number((await ethers.provider.getBlock("latest"))!.timestamp) }),
+    log: opts.log,
+  });
+  const { plan, allowlist } = await arbitrumPlan(ethers, config, escrowConfig, {
+    deployer: deployer.address,
+    start: run.values.start,
+    stablecoin: "address" in coin ? coin.address : "mock",
+  });
+  return { deployer, run, plan, allowlist };
+}
+
+function coreContracts(
+  addresses: Record<string, string>,
+  deployer: Awaited<ReturnType<HardhatEthers["getSigners"]>>[number],
+) {
+  return {
+    license: CheckerNodeLicense__factory.connect(addresses.license, deployer),
+    sale: CheckerNodeSale__factory.connect(addresses.sale, deployer),
+    rewards: CheckerRewards__factory.connect(addresses.rewards, deployer),
+    token: L2ComputeToken__factory.connect(addresses.token, deployer),
+    stable: addresses.stable ? MockStablecoin__factory.connect(addresses.stable, deployer) : undefined,
+  };
+}
+
+/** The core (token, licence, sale, rewards; a test coin on local chains), the deployer as admin. */
+export async function deployArbitrum(
+  connection: NetworkConnection,
+  config: LicenseConfig,
+  opts: DeployOptions = {},
+): Promise<ArbitrumDeployment> {
+  const log = opts.log ?? (() => {});
+  const { deployer, run, plan, allowlist } = await arbitrumRun(connection, config, undefined, {
+    ...opts,
+    deploymentId: opts.deploymentId ?? `arbitrum-core-${connection.networkName}`,
+  });
+  const deployed = await deployModule(connection, arbitrumCoreModule(plan), run, {
+    deployer: deployer.address,
+    displayUi: opts.displayUi,
+  });
+  const addresses = recordAddresses(deployed, plan);
   for (const [k, v] of Object.entries(addresses)) log(`${k} ${v}`);
-  return { license, sale, rewards, token, stable, allowlist, addresses, start };
+  return { ...coreContracts(deployed, deployer), allowlist, addresses, start: plan.start, run };
+}
+
+function recordAddresses(deployed: Record<string, string>, plan: ArbitrumPlan): Record<string, string> {
+  const { stable, ...rest } = deployed;
+  return { ...rest, stablecoin: stable ?? plan.stablecoin };
+}
+
+/** Who holds which role after the hand-over: what `audit:roles` and the deploy check compare. */
+export function arbitrumRolePlans(addresses: Record<string, string>, plan: ArbitrumPlan): RolePlan[] {
+  const r = plan.roles;
+  return [
+    {
+      name: "license",
+      address: addresses.license,
+      grants: [
+        { role: "DEFAULT_ADMIN_ROLE", holder: r.admin },
+        { role: "MINTER_ROLE", holder: addresses.sale },
+      ],
+    },
+    {
+      name: "sale",
+      address: addresses.sale,
+      grants: [
+        { role: "DEFAULT_ADMIN_ROLE", holder: r.admin },
+        { role: "PAUSER_ROLE", holder: r.pauser },
+        { role: "REFERRAL_ROLE", holder: r.admin },
+      ],
+    },
+    {
+      name: "rewards",
+      address: addresses.rewards,
+      grants: [
+        { role: "DEFAULT_ADMIN_ROLE", holder: r.admin },
+        { role: "PAUSER_ROLE", holder: r.pauser },
+        { role: "REWARD_ROLE", holder: plan.rewards.poster },
+      ],
+    },
+    {
+      name: "rentalEscrow",
+      address: addresses.rentalEscrow,
+      grants: [
+        { role: "DEFAULT_ADMIN_ROLE", holder: r.admin },
+        { role: "PAUSER_ROLE", holder: r.pauser },
+        { role: "SETTLER_ROLE", holder: r.settler },
+      ],
+    },
+    {
+      name: "priceOracle",
+      address: addresses.priceOracle,
+      grants: [
+        { role: "DEFAULT_ADMIN_ROLE", holder: r.admin },
+        { role: "PRICE_SETTER_ROLE", holder: r.priceSetter },
+      ],
+    },
+  ];
 }
 
 /**
  * The whole Arbitrum side, as `deploy:arbitrum` runs it: licence, sale, rewards, bridged token,
- * rental escrow and its price oracle; then every role handed to the holders the config names
- * (docs/AUTHORITIES.md) and renounced by the deployer, and the result checked on chain.
+ * rental escrow and its price oracle, swap escrow; then every role handed to the holders the
+ * config names (docs/AUTHORITIES.md) and renounced by the deployer, and the result checked on chain.
  */
 export async function deployArbitrumMarket(
-  ethers: HardhatEthers,
+  connection: NetworkConnection,
   config: LicenseConfig,
   escrowConfig: EscrowConfig,
-  opts: { network: TargetNetwork; log?: (line: string) => void },
+  opts: DeployOptions = {},
 ) {
   const log = opts.log ?? (() => {});
-  const [deployer] = await ethers.getSigners();
-  const fromBlock = await ethers.provider.getBlockNumber();
-  const d = await deployArbitrum(ethers, config, { deployer, network: opts.network, log });
-  const e = await deployRentalEscrow(ethers, escrowConfig, {
-    stable: d.addresses.stablecoin,
-    token: d.addresses.token,
-    treasury: await d.sale.treasury(),
-    deployer,
+  const { deployer, run, plan, allowlist } = await arbitrumRun(connection, config, escrowConfig, opts);
+  const r = plan.roles;
+  for (const [role, holder] of [
+    ["DEFAULT_ADMIN_ROLE", r.admin],
+    ["PAUSER_ROLE", r.pauser],
+    ["SETTLER_ROLE", r.settler],
+    ["PRICE_SETTER_ROLE", r.priceSetter],
+    ["REWARD_ROLE", plan.rewards.poster],
+  ]) {
+    if (holder.toLowerCase() === deployer.address.toLowerCase()) {
+      throw new Error(`the config gives ${role} to the deployer ${holder}; name another holder`);
+    }
+  }
+  const deployed = await deployModule(connection, arbitrumMarketModule(plan), run, {
+    deployer: deployer.address,
+    displayUi: opts.displayUi,
   });
-  for (const [k, v] of Object.entries(e.addresses)) log(`${k} ${v}`);
-  // the cross-chain swap escrow: no constructor arguments, no roles (docs/AUTHORITIES.md)
-  const htlc = await deployHtlc(ethers, deployer);
-  log(`htlcEscrow ${await htlc.getAddress()}`);
-  const addresses: Record<string, string> = {
-    ...d.addresses,
-    ...e.addresses,
-    htlcEscrow: await htlc.getAddress(),
+  const addresses = recordAddresses(deployed, plan);
+  for (const [k, v] of Object.entries(addresses)) log(`${k} ${v}`);
+  await checkRoles(
+    connection.ethers.provider,
+    arbitrumRolePlans(addresses, plan),
+    deployer.address,
+    run.fromBlock,
+  );
+  return {
+    ...coreContracts(deployed, deployer),
+    escrow: RentalEscrow__factory.connect(addresses.rentalEscrow, deployer),
+    oracle: ManualPriceOracle__factory.connect(addresses.priceOracle, deployer),
+    allowlist,
+    addresses,
+    start: plan.start,
+    run,
+    plan,
+    deployer: deployer.address,
+    fromBlock: run.fromBlock,
   };
-  const r = config.roles;
-  const [admin, pauser, settler, priceSetter, poster] = await Promise.all(
-    [r.admin, r.pauser, r.settler, r.priceSetter, config.rewards.rewardPoster].map((x) =>
-      resolveRef(ethers, x),
-    ),
-  );
-  await handOverRoles(
-    deployer,
-    [
-      {
-        name: "license",
-        address: addresses.license,
-        grants: [
-          { role: "DEFAULT_ADMIN_ROLE", holder: admin },
-          { role: "MINTER_ROLE", holder: addresses.sale },
-        ],
-      },
-      {
-        name: "sale",
-        address: addresses.sale,
-        grants: [
-          { role: "DEFAULT_ADMIN_ROLE", holder: admin },
-          { role: "PAUSER_ROLE", holder: pauser },
-          { role: "REFERRAL_ROLE", holder: admin },
-        ],
-      },
-      {
-        name: "rewards",
-        address: addresses.rewards,
-        grants: [
-          { role: "DEFAULT_ADMIN_ROLE", holder: admin },
-          { role: "PAUSER_ROLE", holder: pauser },
-          { role: "REWARD_ROLE", holder: poster },
-        ],
-      },
-      {
-        name: "rentalEscrow",
-        address: addresses.rentalEscrow,
-        grants: [
-          { role: "DEFAULT_ADMIN_ROLE", holder: admin },
-          { role: "PAUSER_ROLE", holder: pauser },
-          { role: "SETTLER_ROLE", holder: settler },
-        ],
-      },
-      {
-        name: "priceOracle",
-        address: addresses.priceOracle,
-        grants: [
-          { role: "DEFAULT_ADMIN_ROLE", holder: admin },
-          { role: "PRICE_SETTER_ROLE", holder: priceSetter },
-        ],
-      },
-    ],
-    { fromBlock, log },
-  );
-  return { ...d, escrow: e.escrow, oracle: e.oracle, addresses, deployer: deployer.address, fromBlock };
 }

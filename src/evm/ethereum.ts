@@ -1,18 +1,28 @@
-// Deploys the Ethereum side from the tokenomics config: timelock, vesting wallets, emission
-// schedule, token (whose genesis mint fills every bucket), governor, the guardian's bounded veto
-// (GuardianCanceller); then hands the timelock to the governor and drops the deployer's powers.
-// Used by the deploy script and by the tests.
+// Deploys the Ethereum side from the tokenomics config through its Hardhat Ignition module
+// (ignition/modules/Ethereum.ts): timelock, vesting wallets, emission schedule, token (whose
+// genesis mint fills every bucket), governor, the guardian's bounded veto (GuardianCanceller) and
+// the swap escrow; then the timelock goes to the governor and the deployer keeps nothing. The
+// deploy task and the tests use this one path.
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import { getCreateAddress, type Signer } from "ethers";
+import { ZeroAddress } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
 
-import type {
-  ComputeGovernor,
-  ComputeTimelock,
-  ComputeToken,
-  ComputeVestingWallet,
-  EmissionSchedule,
-  GuardianCanceller,
+import { ethereumModule, futureId, type EthereumPlan } from "../../ignition/modules/Ethereum.js";
+import {
+  ComputeGovernor__factory,
+  ComputeTimelock__factory,
+  ComputeToken__factory,
+  ComputeVestingWallet__factory,
+  EmissionSchedule__factory,
+  GuardianCanceller__factory,
+  type ComputeGovernor,
+  type ComputeTimelock,
+  type ComputeToken,
+  type ComputeVestingWallet,
+  type EmissionSchedule,
+  type GuardianCanceller,
 } from "../../types/ethers-contracts/index.js";
+import { deployModule, digest, openRun, type IgnitionRun, type Strategy } from "./ignition.js";
 import { DAY, type Tokenomics } from "./tokenomics.js";
 
 export interface EthereumDeployment {
@@ -26,32 +36,14 @@ export interface EthereumDeployment {
   /** Every address, by name, as written to the deployment record. */
   addresses: Record<string, string>;
   start: number;
+  run: IgnitionRun;
 }
 
-export async function deployEthereum(
-  ethers: HardhatEthers,
-  config: Tokenomics,
-  opts: { deployer?: Signer; log?: (line: string) => void } = {},
-): Promise<EthereumDeployment> {
-  const log = opts.log ?? (() => {});
+/** A config address: `0x…`, `signer:N` (the network's N-th account) or `timelock`. */
+async function resolver(ethers: HardhatEthers) {
   const signers = await ethers.getSigners();
-  const deployer = opts.deployer ?? signers[0];
-  const deployerAddress = await deployer.getAddress();
-  const latest = await ethers.provider.getBlock("latest");
-  const start = config.start === "deployment" ? Number(latest!.timestamp) : config.start;
-
-  const g = config.governance;
-  const timelock = (await ethers.deployContract(
-    "ComputeTimelock",
-    [g.timelockDelaySeconds, [], [], deployerAddress],
-    deployer,
-  )) as unknown as ComputeTimelock;
-  await timelock.waitForDeployment();
-  const timelockAddress = await timelock.getAddress();
-  log(`timelock ${timelockAddress}`);
-
-  const resolve = async (ref: string): Promise<string> => {
-    if (ref === "timelock") return timelockAddress;
+  return async (ref: string): Promise<string> => {
+    if (ref === "timelock") return ref;
     const m = /^signer:(\d+)$/.exec(ref);
     if (m) {
       const signer = signers[Number(m[1])];
@@ -60,155 +52,174 @@ export async function deployEthereum(
     }
     return ethers.getAddress(ref);
   };
+}
 
-  const vesting: Record<string, ComputeVestingWallet> = {};
-  const recipients: string[] = [];
-  const amounts: bigint[] = [];
-  let emissionIndex = -1;
-  for (const bucket of config.buckets) {
-    if (bucket.kind === "vesting") {
-      const wallet = (await ethers.deployContract(
-        "ComputeVestingWallet",
-        [await resolve(bucket.beneficiary), start, bucket.durationDays * DAY, bucket.cliffDays * DAY],
-        deployer,
-      )) as unknown as ComputeVestingWallet;
-      await wallet.waitForDeployment();
-      vesting[bucket.name] = wallet;
-      recipients.push(await wallet.getAddress());
-      log(`vesting ${bucket.name} ${recipients.at(-1)}`);
-    } else if (bucket.kind === "direct") {
-      recipients.push(await resolve(bucket.recipient));
-    } else {
-      emissionIndex = recipients.length;
-      recipients.push(""); // the schedule's address, known once predicted below
-    }
-    amounts.push(bucket.amount);
-  }
+/** The first-run values of a deployment: its genesis time and the veto's expiry. */
+export async function ethereumRunValues(ethers: HardhatEthers, config: Tokenomics) {
+  const now = Number((await ethers.provider.getBlock("latest"))!.timestamp);
+  return {
+    start: config.start === "deployment" ? now : config.start,
+    // an hour of slack: the veto contract checks expiry <= its deployment time + the bound
+    guardianVetoExpiry:
+      config.governance.guardianVetoDays > 0 ? now + config.governance.guardianVetoDays * DAY - 3_600 : 0,
+  };
+}
 
-  // The schedule needs the token's address and the token mints to the schedule: deploy the
-  // schedule at nonce n with the token's address predicted at nonce n + 1, then check it.
-  const nonce = await ethers.provider.getTransactionCount(deployerAddress, "pending");
-  const predictedToken = getCreateAddress({ from: deployerAddress, nonce: nonce + 1 });
-  const e = config.emission;
-  const emissionBucket = config.buckets[emissionIndex];
-  const sinks = await Promise.all(
-    e.sinks.map(async (s) => ({ account: await resolve(s.account), weightBps: s.weightBps })),
-  );
-  const schedule = (await ethers.deployContract(
-    "EmissionSchedule",
-    [
-      predictedToken,
-      start,
-      e.epochDays * DAY,
-      e.maxEpochEmission,
-      emissionBucket.amount,
-      {
-        initialEpochEmission: e.initialEpochEmission,
-        decayBps: e.decayBps,
-        epochsPerPeriod: e.epochsPerPeriod,
-      },
-      sinks,
-      timelockAddress,
-      config.guardian ? await resolve(config.guardian) : ethers.ZeroAddress,
-    ],
-    { from: deployerAddress, nonce },
-  )) as unknown as EmissionSchedule;
-  recipients[emissionIndex] = await schedule.getAddress();
-  const token = (await ethers.deployContract(
-    "ComputeToken",
-    [
-      config.token.name,
-      config.token.symbol,
-      config.token.cap,
-      recipients,
-      amounts,
-      ...(config.token.arbitrum
-        ? [config.token.arbitrum.l1CustomGateway, config.token.arbitrum.l1GatewayRouter, timelockAddress]
-        : [ethers.ZeroAddress, ethers.ZeroAddress, ethers.ZeroAddress]),
-    ],
-    { from: deployerAddress, nonce: nonce + 1 },
-  )) as unknown as ComputeToken;
-  await Promise.all([schedule.waitForDeployment(), token.waitForDeployment()]);
-  const tokenAddress = await token.getAddress();
-  if (tokenAddress !== predictedToken)
-    throw new Error(`token at ${tokenAddress}, expected ${predictedToken}`);
-  log(`schedule ${recipients[emissionIndex]}`);
-  log(`token ${tokenAddress}`);
-
-  const governor = (await ethers.deployContract(
-    "ComputeGovernor",
-    [
-      tokenAddress,
-      timelockAddress,
-      g.votingDelaySeconds,
-      g.votingPeriodSeconds,
-      g.proposalThreshold,
-      g.quorumPercent,
-      g.lateQuorumExtensionSeconds,
-    ],
+/** The module's plan: the config with every address resolved and the run's values. */
+export async function ethereumPlan(
+  ethers: HardhatEthers,
+  config: Tokenomics,
+  deployer: string,
+  values: Record<string, number>,
+): Promise<EthereumPlan> {
+  const resolve = await resolver(ethers);
+  const g = config.governance;
+  return {
     deployer,
-  )) as unknown as ComputeGovernor;
-  await governor.waitForDeployment();
-  const governorAddress = await governor.getAddress();
-  log(`governor ${governorAddress}`);
+    start: values.start,
+    token: {
+      name: config.token.name,
+      symbol: config.token.symbol,
+      cap: config.token.cap,
+      l1CustomGateway: config.token.arbitrum?.l1CustomGateway ?? ZeroAddress,
+      l1GatewayRouter: config.token.arbitrum?.l1GatewayRouter ?? ZeroAddress,
+    },
+    buckets: await Promise.all(
+      config.buckets.map(async (b) => {
+        if (b.kind === "emission") return { kind: b.kind, name: b.name, amount: b.amount };
+        if (b.kind === "direct")
+          return { kind: b.kind, name: b.name, amount: b.amount, recipient: await resolve(b.recipient) };
+        return {
+          kind: b.kind,
+          name: b.name,
+          amount: b.amount,
+          beneficiary: await resolve(b.beneficiary),
+          durationSeconds: b.durationDays * DAY,
+          cliffSeconds: b.cliffDays * DAY,
+        };
+      }),
+    ),
+    emission: {
+      epochSeconds: config.emission.epochDays * DAY,
+      maxEpochEmission: config.emission.maxEpochEmission,
+      curve: {
+        initialEpochEmission: config.emission.initialEpochEmission,
+        decayBps: config.emission.decayBps,
+        epochsPerPeriod: config.emission.epochsPerPeriod,
+      },
+      sinks: await Promise.all(
+        config.emission.sinks.map(async (s) => ({
+          account: await resolve(s.account),
+          weightBps: s.weightBps,
+        })),
+      ),
+    },
+    governance: {
+      timelockDelaySeconds: g.timelockDelaySeconds,
+      votingDelaySeconds: g.votingDelaySeconds,
+      votingPeriodSeconds: g.votingPeriodSeconds,
+      proposalThreshold: g.proposalThreshold,
+      quorumPercent: g.quorumPercent,
+      lateQuorumExtensionSeconds: g.lateQuorumExtensionSeconds,
+    },
+    guardian: config.guardian ? await resolve(config.guardian) : null,
+    guardianVetoExpiry: values.guardianVetoExpiry,
+  };
+}
 
-  // The guardian's veto during the bootstrap period: it may cancel any queued operation (a
-  // passed proposal) until the expiry, and nothing else.
-  let guardianCanceller: GuardianCanceller | undefined;
-  if (g.guardianVetoDays > 0) {
-    if (!config.guardian) throw new Error("governance.guardianVetoDays needs a guardian");
-    const now = Number((await ethers.provider.getBlock("latest"))!.timestamp);
-    guardianCanceller = (await ethers.deployContract(
-      "GuardianCanceller",
-      [timelockAddress, await resolve(config.guardian), now + g.guardianVetoDays * DAY],
-      deployer,
-    )) as unknown as GuardianCanceller;
-    await guardianCanceller.waitForDeployment();
-    log(`guardianCanceller ${await guardianCanceller.getAddress()}`);
+export async function deployEthereum(
+  connection: NetworkConnection,
+  config: Tokenomics,
+  opts: {
+    log?: (line: string) => void;
+    /** Ignition's deployment id (default `ethereum-<network>`) and where its directory lives */
+    deploymentId?: string;
+    ignitionDir?: string;
+    strategy?: Strategy;
+    displayUi?: boolean;
+  } = {},
+): Promise<EthereumDeployment> {
+  const log = opts.log ?? (() => {});
+  const { ethers } = connection;
+  const [deployer] = await ethers.getSigners();
+  const run = await openRun(connection, {
+    deploymentId: opts.deploymentId ?? `ethereum-${connection.networkName}`,
+    ignitionDir: opts.ignitionDir ?? "ignition",
+    configDigest: digest(config),
+    strategy: opts.strategy ?? "basic",
+    values: () => ethereumRunValues(ethers, config),
+    log,
+  });
+  const plan = await ethereumPlan(ethers, config, deployer.address, run.values);
+  const deployed = await deployModule(connection, ethereumModule(plan), run, {
+    deployer: deployer.address,
+    displayUi: opts.displayUi,
+  });
+  const addresses: Record<string, string> = {
+    token: deployed.token,
+    timelock: deployed.timelock,
+    governor: deployed.governor,
+    emissionSchedule: deployed.schedule,
+    htlcEscrow: deployed.htlcEscrow,
+  };
+  if (deployed.guardianCanceller) addresses.guardianCanceller = deployed.guardianCanceller;
+  const vesting: Record<string, ComputeVestingWallet> = {};
+  for (const b of plan.buckets) {
+    if (b.kind !== "vesting") continue;
+    addresses[`vesting.${b.name}`] = deployed[futureId(`vesting_${b.name}`)];
+    vesting[b.name] = ComputeVestingWallet__factory.connect(addresses[`vesting.${b.name}`], deployer);
   }
+  for (const [k, v] of Object.entries(addresses)) log(`${k} ${v}`);
+  const d: EthereumDeployment = {
+    token: ComputeToken__factory.connect(addresses.token, deployer),
+    timelock: ComputeTimelock__factory.connect(addresses.timelock, deployer),
+    governor: ComputeGovernor__factory.connect(addresses.governor, deployer),
+    schedule: EmissionSchedule__factory.connect(addresses.emissionSchedule, deployer),
+    guardianCanceller: addresses.guardianCanceller
+      ? GuardianCanceller__factory.connect(addresses.guardianCanceller, deployer)
+      : undefined,
+    vesting,
+    addresses,
+    start: plan.start,
+    run,
+  };
+  await checkEthereum(d, plan);
+  return d;
+}
 
-  // Hand the timelock to governance: the governor proposes and cancels, the guardian's canceller
-  // cancels until it expires, anyone executes a passed and delayed operation, and the deployer
-  // keeps nothing.
-  const tl = timelock.connect(deployer);
+/** Post-conditions every Ethereum deployment meets, whatever the config said. */
+export async function checkEthereum(d: EthereumDeployment, plan: EthereumPlan): Promise<void> {
+  const { token, timelock, schedule, guardianCanceller } = d;
+  const emission = plan.buckets.find((b) => b.kind === "emission")!;
+  if ((await token.totalSupply()) !== plan.token.cap) throw new Error("total supply differs from the cap");
+  if (
+    (await token.balanceOf(d.addresses.emissionSchedule)) <
+    emission.amount - (await schedule.totalReleased())
+  ) {
+    throw new Error("the schedule does not hold the emission bucket");
+  }
+  const kept = plan.buckets
+    .filter((b) => b.kind === "direct" && b.recipient.toLowerCase() === plan.deployer.toLowerCase())
+    .reduce((n, b) => n + b.amount, 0n);
+  if ((await token.balanceOf(plan.deployer)) > kept)
+    throw new Error("the deployer kept tokens of the emission bucket");
   const roles = {
     admin: await timelock.DEFAULT_ADMIN_ROLE(),
     proposer: await timelock.PROPOSER_ROLE(),
     canceller: await timelock.CANCELLER_ROLE(),
     executor: await timelock.EXECUTOR_ROLE(),
   };
-  await (await tl.grantRole(roles.proposer, governorAddress)).wait();
-  await (await tl.grantRole(roles.canceller, governorAddress)).wait();
-  if (guardianCanceller)
-    await (await tl.grantRole(roles.canceller, await guardianCanceller.getAddress())).wait();
-  await (await tl.grantRole(roles.executor, ethers.ZeroAddress)).wait();
-  await (await tl.renounceRole(roles.admin, deployerAddress)).wait();
-
-  // Post-conditions the deployment must meet, whatever the config said.
-  if ((await token.totalSupply()) !== config.token.cap) throw new Error("total supply differs from the cap");
-  if ((await token.balanceOf(recipients[emissionIndex])) !== emissionBucket.amount) {
-    throw new Error("schedule does not hold the emission bucket");
-  }
   for (const [name, role] of Object.entries(roles)) {
-    if (await timelock.hasRole(role, deployerAddress))
+    if (await timelock.hasRole(role, plan.deployer))
       throw new Error(`deployer still holds the timelock's ${name} role`);
   }
+  if (!(await timelock.hasRole(roles.proposer, d.addresses.governor)))
+    throw new Error("the governor does not hold PROPOSER_ROLE");
   for (const role of [await schedule.DEFAULT_ADMIN_ROLE(), await schedule.RELEASER_ROLE()]) {
-    if (await schedule.hasRole(role, deployerAddress))
+    if (await schedule.hasRole(role, plan.deployer))
       throw new Error("deployer holds a role on the emission schedule");
   }
   if (guardianCanceller && !(await timelock.hasRole(roles.canceller, await guardianCanceller.getAddress()))) {
     throw new Error("the guardian canceller does not hold CANCELLER_ROLE");
   }
-
-  const addresses: Record<string, string> = {
-    token: tokenAddress,
-    timelock: timelockAddress,
-    governor: governorAddress,
-    emissionSchedule: recipients[emissionIndex],
-  };
-  if (guardianCanceller) addresses.guardianCanceller = await guardianCanceller.getAddress();
-  for (const [name, wallet] of Object.entries(vesting))
-    addresses[`vesting.${name}`] = await wallet.getAddress();
-  return { token, timelock, governor, schedule, guardianCanceller, vesting, addresses, start };
 }

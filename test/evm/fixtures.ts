@@ -1,9 +1,9 @@
 // Shared fixtures for the EVM tests: the Ethereum side deployed from the checked-in tokenomics
-// config by the same library the deploy script uses.
+// config by the same library (and Ignition module) the deploy script uses.
 import path from "node:path";
 
-import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { ZeroHash } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
 
 import { Currency, deployArbitrum, loadLicenseConfig } from "../../src/evm/arbitrum.js";
 import { deployEthereum } from "../../src/evm/ethereum.js";
@@ -15,19 +15,19 @@ export function tokenomics() {
   return loadTokenomics(TOKENOMICS_FILE);
 }
 
-export async function deployFromConfig(ethers: HardhatEthers) {
+export async function deployFromConfig(connection: NetworkConnection) {
   const config = tokenomics();
-  const deployment = await deployEthereum(ethers, config);
-  const signers = await ethers.getSigners();
+  const deployment = await deployEthereum(connection, config);
+  const signers = await connection.ethers.getSigners();
   return { config, signers, ...deployment };
 }
 
 export const LICENSES_FILE = path.resolve(import.meta.dirname, "../../config/arbitrum/licenses.json");
 
-export async function deployArbitrumFromConfig(ethers: HardhatEthers) {
+export async function deployArbitrumFromConfig(connection: NetworkConnection) {
   const config = loadLicenseConfig(LICENSES_FILE);
-  const deployment = await deployArbitrum(ethers, config);
-  const signers = await ethers.getSigners();
+  const deployment = await deployArbitrum(connection, config);
+  const signers = await connection.ethers.getSigners();
   return { config, signers, ...deployment };
 }
 

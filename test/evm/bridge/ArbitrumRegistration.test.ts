@@ -92,7 +92,7 @@ async function deployBridge() {
 
   const config = tokenomics();
   config.token.arbitrum = { l1CustomGateway: l1GatewayAddress, l1GatewayRouter: l1RouterAddress };
-  const ethereum = await deployEthereum(l1.ethers, config);
+  const ethereum = await deployEthereum(l1, config);
   const tokenAddress = await ethereum.token.getAddress();
   const l2Token = await l2.ethers.deployContract(
     "L2ComputeToken",

@@ -3,10 +3,11 @@ import { network } from "hardhat";
 
 import { deployArbitrumFromConfig } from "../fixtures.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const { loadFixture } = networkHelpers;
 
-const fixture = () => deployArbitrumFromConfig(ethers);
+const fixture = () => deployArbitrumFromConfig(connection);
 
 describe("L2ComputeToken (Arbitrum standard bridge)", () => {
   it("the gateway mints on deposit and burns on withdrawal; l1Address is the L1 token", async () => {

@@ -15,7 +15,8 @@ import { loadEscrowConfig } from "../../../src/evm/escrow.js";
 import { rolesOf } from "../../../src/evm/roles.js";
 import { LICENSES_FILE } from "../fixtures.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const ESCROW_FILE = LICENSES_FILE.replace("licenses.json", "escrow.json");
 const PUBLIC = { name: "arbitrumOne", local: false };
 
@@ -27,14 +28,14 @@ describe("deploy:arbitrum", () => {
       const [deployer] = await ethers.getSigners();
       const nonce = await ethers.provider.getTransactionCount(deployer.address);
       await assert.rejects(
-        deployArbitrum(ethers, config(), { network: PUBLIC }),
+        deployArbitrum(connection, config(), { network: PUBLIC }),
         /arbitrumOne \(chain 31337\) is not a local chain: set "stablecoin"/,
       );
       expect(await ethers.provider.getTransactionCount(deployer.address)).to.equal(nonce);
     });
 
     it("finding 10-H: a chain id that is not a local one is not local, whatever the caller says", async () => {
-      const { ethers: arbitrumOneFork } = await network.create({ override: { chainId: 42161 } });
+      const arbitrumOneFork = await network.create({ override: { chainId: 42161 } });
       await assert.rejects(
         deployArbitrum(arbitrumOneFork, config(), { network: { name: "mislabelled", local: true } }),
         /mislabelled \(chain 42161\) is not a local chain/,
@@ -43,7 +44,7 @@ describe("deploy:arbitrum", () => {
 
     it("error: a configured stablecoin without code, or without 6 decimals", async () => {
       const noCode: LicenseConfig = { ...config(), stablecoin: "0x000000000000000000000000000000000000dEaD" };
-      await assert.rejects(deployArbitrum(ethers, noCode, { network: PUBLIC }), /has no code/);
+      await assert.rejects(deployArbitrum(connection, noCode, { network: PUBLIC }), /has no code/);
       const eighteen = await ethers.deployContract("L2ComputeToken", [
         "T",
         "T",
@@ -51,13 +52,13 @@ describe("deploy:arbitrum", () => {
         "0x0000000000000000000000000000000000000001",
       ]);
       const wrong: LicenseConfig = { ...config(), stablecoin: await eighteen.getAddress() };
-      await assert.rejects(deployArbitrum(ethers, wrong, { network: PUBLIC }), /18 decimals/);
+      await assert.rejects(deployArbitrum(connection, wrong, { network: PUBLIC }), /18 decimals/);
     });
 
     it("the configured stablecoin is wired into the sale; no test coin is deployed", async () => {
       const usdc = await ethers.deployContract("MockStablecoin"); // stands for a deployed 6-decimal coin
       const withUsdc: LicenseConfig = { ...config(), stablecoin: await usdc.getAddress() };
-      const d = await deployArbitrum(ethers, withUsdc, { network: PUBLIC });
+      const d = await deployArbitrum(connection, withUsdc, { network: PUBLIC });
       expect(d.stable).to.equal(undefined);
       expect(await d.sale.stable()).to.equal(await usdc.getAddress());
     });
@@ -65,7 +66,7 @@ describe("deploy:arbitrum", () => {
 
   describe("roles", () => {
     const deployed = async () => {
-      const d = await deployArbitrumMarket(ethers, config(), loadEscrowConfig(ESCROW_FILE), {
+      const d = await deployArbitrumMarket(connection, config(), loadEscrowConfig(ESCROW_FILE), {
         network: { name: "hardhat", local: true },
       });
       return d;
@@ -115,7 +116,7 @@ describe("deploy:arbitrum", () => {
       const c = config();
       const mine = { ...c, roles: { ...c.roles, settler: "signer:0" } };
       await assert.rejects(
-        deployArbitrumMarket(ethers, mine, loadEscrowConfig(ESCROW_FILE), {
+        deployArbitrumMarket(connection, mine, loadEscrowConfig(ESCROW_FILE), {
           network: { name: "hardhat", local: true },
         }),
         /gives SETTLER_ROLE to the deployer/,

@@ -4,7 +4,8 @@ import { network } from "hardhat";
 import { DAY, scheduledAmount, TOKEN_UNIT } from "../../../src/evm/tokenomics.js";
 import { deployFromConfig, tokenomics } from "../fixtures.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const { loadFixture, time, impersonateAccount, setBalance } = networkHelpers;
 
 const EPOCH = 7 * DAY;
@@ -12,7 +13,7 @@ const MAX_EPOCH = 10_000n * TOKEN_UNIT;
 const TOTAL = 25_000n * TOKEN_UNIT;
 const CURVE = { initialEpochEmission: 8_000n * TOKEN_UNIT, decayBps: 5_000, epochsPerPeriod: 2 };
 
-const fromConfig = () => deployFromConfig(ethers);
+const fromConfig = () => deployFromConfig(connection);
 
 /** A schedule administered by a plain signer, for unit tests of its rules. */
 async function standaloneWith(curve: typeof CURVE) {

@@ -20,7 +20,8 @@ import {
 import { DAY } from "../../../src/evm/tokenomics.js";
 import { deployFromConfig } from "../fixtures.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const { loadFixture, time, takeSnapshot } = networkHelpers;
 
 /** Governor.ProposalState */
@@ -35,7 +36,7 @@ const STATE = {
 };
 
 async function delegated() {
-  const d = await deployFromConfig(ethers);
+  const d = await deployFromConfig(connection);
   const [liquidity, community] = [d.signers[4], d.signers[5]];
   await d.token.connect(liquidity).delegate(liquidity.address);
   await d.token.connect(community).delegate(community.address);

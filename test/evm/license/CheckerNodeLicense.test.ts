@@ -3,12 +3,13 @@ import { network } from "hardhat";
 
 import { buyLicences, deployArbitrumFromConfig } from "../fixtures.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
 
 /** Public phase, signer 8 holds licences 1-3 and signer 9 holds 4. */
 async function minted() {
-  const d = await deployArbitrumFromConfig(ethers);
+  const d = await deployArbitrumFromConfig(connection);
   await time.increaseTo(d.start + d.config.sale.publicStartSeconds);
   const [holder, other] = [d.signers[8], d.signers[9]];
   await buyLicences(d, holder, 3n);

@@ -6,17 +6,18 @@ import { network } from "hardhat";
 import { allowlistProof, Currency, deployArbitrum, loadLicenseConfig } from "../../../src/evm/arbitrum.js";
 import { deployArbitrumFromConfig, LICENSES_FILE } from "../fixtures.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
 
-const fixture = () => deployArbitrumFromConfig(ethers);
+const fixture = () => deployArbitrumFromConfig(connection);
 const CODE = ethers.encodeBytes32String("ALICE5");
 const NO_CODE = ethers.ZeroHash;
 const REFERRAL_ROLE = ethers.id("REFERRAL_ROLE");
 const MAX_PURCHASE = 100n;
 
 async function withReferral() {
-  const d = await deployArbitrumFromConfig(ethers);
+  const d = await deployArbitrumFromConfig(connection);
   const referrer = d.signers[6];
   await d.sale.registerReferralCode(CODE, referrer.address); // the deployer is the referral manager
   return { ...d, referrer };
@@ -32,7 +33,7 @@ async function publicPhase() {
 async function openWallets() {
   const config = loadLicenseConfig(LICENSES_FILE);
   config.sale.publicWalletCap = 1_000;
-  const d = await deployArbitrum(ethers, config);
+  const d = await deployArbitrum(connection, config);
   await time.increaseTo(d.start + config.sale.publicStartSeconds);
   return { ...d, config, signers: await ethers.getSigners() };
 }

@@ -5,14 +5,15 @@ import { network } from "hardhat";
 import { rewardsTree, type EpochDomain } from "../../../src/evm/rewards.js";
 import { buyLicences, deployArbitrumFromConfig } from "../fixtures.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
 
 const R = (n: string) => parseEther(n);
 
 /** Licences 1-2 (holder), 3 (other); the rewards contract funded with 1000 bridged tokens; epoch 1 posted. */
 async function posted() {
-  const d = await deployArbitrumFromConfig(ethers);
+  const d = await deployArbitrumFromConfig(connection);
   await time.increaseTo(d.start + d.config.sale.publicStartSeconds);
   const [holder, other, operator, poster, gateway] = [
     d.signers[8],

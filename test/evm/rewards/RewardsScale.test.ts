@@ -13,11 +13,12 @@ import { network } from "hardhat";
 import { openRewardsEpoch, writeRewardsEpoch } from "../../../src/evm/rewards.js";
 import { buyLicences, deployArbitrumFromConfig } from "../fixtures.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const LICENCES = 100_000;
 
 async function epochOf100k() {
-  const d = await deployArbitrumFromConfig(ethers);
+  const d = await deployArbitrumFromConfig(connection);
   await networkHelpers.time.increaseTo(d.start + d.config.sale.publicStartSeconds);
   const [holder, other, operator, poster, gateway] = [8, 9, 7, 1, 9].map((i) => d.signers[i]);
   await buyLicences(d, holder, 2n); // licences 1, 2

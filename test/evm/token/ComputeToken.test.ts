@@ -3,10 +3,11 @@ import { network } from "hardhat";
 
 import { deployFromConfig } from "../fixtures.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
 
-const fixture = () => deployFromConfig(ethers);
+const fixture = () => deployFromConfig(connection);
 
 /** Constructor tail of a token with no Arbitrum bridge: gateway, router, registrar. */
 const NO_BRIDGE = [ethers.ZeroAddress, ethers.ZeroAddress, ethers.ZeroAddress];

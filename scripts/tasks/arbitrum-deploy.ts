@@ -1,1 +1,0 @@
-export { deployTask as default } from "./arbitrum.js";

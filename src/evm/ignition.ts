@@ -1,0 +1,189 @@
+// Deployments through Hardhat Ignition: one deployment id per chain side and network
+// (`ethereum-<network>`, `arbitrum-<network>`), Ignition's journal under ignition/deployments/<id>
+// (it makes an interrupted run resume and a finished one a no-op), and next to it `run.json`: the
+// values a deployment fixes on its first run (genesis time, first block, config digest, strategy),
+// so that a resumed run rebuilds exactly the same module.
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { keccak256, toUtf8Bytes, Transaction } from "ethers";
+import type { NetworkConnection } from "hardhat/types/network";
+
+export type Strategy = "basic" | "create2";
+
+/** Chain ids of the local chains this project runs (Hardhat's default, Arbitrum's nitro devnode). */
+export const LOCAL_CHAIN_IDS = new Set([31337n, 412346n]);
+
+/** What a deployment fixed on its first run; a resumed run reuses it. */
+export interface IgnitionRun {
+  deploymentId: string;
+  /** Ignition's deployment directory (journal, deployed addresses); undefined in-process */
+  dir?: string;
+  strategy: Strategy;
+  /** hash of the chain's block 0: a restarted local node is a different chain */
+  genesisHash: string;
+  chainId: number;
+  /** first block of the deployment: event searches start here */
+  fromBlock: number;
+  /** sha-256 of the config the deployment was planned from */
+  configDigest: string;
+  /** values the plan took from the chain on the first run (e.g. the genesis time) */
+  values: Record<string, number>;
+  startedAt: string;
+}
+
+export interface TargetNetwork {
+  name: string;
+  local: boolean;
+}
+
+/** A network is local when its config says so (in-process, or an HTTP node on this machine). */
+export async function targetNetwork(connection: NetworkConnection): Promise<TargetNetwork> {
+  const c = connection.networkConfig;
+  const url = c.type === "http" ? await c.url.get() : "";
+  return {
+    name: connection.networkName,
+    local: c.type === "edr-simulated" || /^https?:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(url),
+  };
+}
+
+export function digest(value: unknown): string {
+  const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  return createHash("sha256").update(json).digest("hex").slice(0, 16);
+}
+
+function writeJsonAtomic(file: string, value: unknown) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify(value, null, 2) + "\n");
+  renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * Opens the run of deployment `deploymentId`: the one recorded in its directory, or a new one
+ * whose first-run values come from `values()`. A local node restarted since (another block 0)
+ * starts over; on any other network a record that disagrees with the chain or the config is an
+ * error and nothing is sent.
+ */
+export async function openRun(
+  connection: NetworkConnection,
+  opts: {
+    deploymentId: string;
+    ignitionDir: string;
+    configDigest: string;
+    strategy: Strategy;
+    values: () => Promise<Record<string, number>>;
+    log?: (line: string) => void;
+  },
+): Promise<IgnitionRun> {
+  const log = opts.log ?? (() => {});
+  const { ethers } = connection;
+  const network = await targetNetwork(connection);
+  const inProcess = connection.networkConfig.type === "edr-simulated";
+  const dir = inProcess ? undefined : path.join(opts.ignitionDir, "deployments", opts.deploymentId);
+  const genesisHash = (await ethers.provider.getBlock(0))!.hash!;
+  const chainId = Number((await ethers.provider.getNetwork()).chainId);
+  const file = dir && path.join(dir, "run.json");
+  if (file && existsSync(file)) {
+    const run = JSON.parse(readFileSync(file, "utf8")) as IgnitionRun;
+    if (run.genesisHash !== genesisHash || run.chainId !== chainId) {
+      if (!network.local) {
+        throw new Error(
+          `${path.relative(process.cwd(), dir!)} belongs to another chain (chain ${run.chainId}, block 0 ${run.genesisHash.slice(0, 10)}…) than ${network.name}'s: nothing sent`,
+        );
+      }
+      log(`${network.name} was restarted since ${opts.deploymentId} began: starting over`);
+      rmSync(dir!, { recursive: true, force: true });
+    } else {
+      if (run.configDigest !== opts.configDigest) {
+        throw new Error(
+          `the config changed since deployment ${opts.deploymentId} began (${run.startedAt}): finish it with the config it began with, or move ${path.relative(process.cwd(), dir!)} away to start a new one; nothing sent`,
+        );
+      }
+      if (run.strategy !== opts.strategy) {
+        throw new Error(
+          `deployment ${opts.deploymentId} began with the ${run.strategy} strategy, not ${opts.strategy}: nothing sent`,
+        );
+      }
+      log(`resuming deployment ${opts.deploymentId} (begun ${run.startedAt})`);
+      return { ...run, dir };
+    }
+  }
+  const run: IgnitionRun = {
+    deploymentId: opts.deploymentId,
+    strategy: opts.strategy,
+    genesisHash,
+    chainId,
+    fromBlock: await ethers.provider.getBlockNumber(),
+    configDigest: opts.configDigest,
+    values: await opts.values(),
+    startedAt: new Date().toISOString(),
+  };
+  if (file) writeJsonAtomic(file, run);
+  return { ...run, dir };
+}
+
+/**
+ * CREATE2 salt for Ignition's strategy (CreateX `deployCreate2`): the deployer's address first,
+ * so only the deployer can deploy to these addresses (CreateX's permissioned salt), then 0x00
+ * (no chain id mixed in: the same initcode lands at the same address on every chain), then a
+ * fixed project tag.
+ */
+export function create2Salt(deployer: string): string {
+  const tag = keccak256(toUtf8Bytes("compute-market")).slice(2, 24);
+  return `0x${deployer.slice(2).toLowerCase()}00${tag}`;
+}
+
+export const CREATE_X_ADDRESS = "0xba5Ed099633D3B313e4D5F7bdc1305d3c28ba5Ed";
+
+/**
+ * CreateX is deployed on public chains by its keyless transaction; Ignition sends that same
+ * transaction itself on chain 31337 only. Our local Arbitrum (412346) gets it here, the same way.
+ */
+export async function ensureCreateX(ethers: HardhatEthers, network: TargetNetwork): Promise<void> {
+  if ((await ethers.provider.getCode(CREATE_X_ADDRESS)) !== "0x") return;
+  const { chainId } = await ethers.provider.getNetwork();
+  if (!network.local || !LOCAL_CHAIN_IDS.has(chainId)) {
+    throw new Error(`CreateX is not deployed on ${network.name} (chain ${chainId}): use --strategy basic`);
+  }
+  const require = createRequire(import.meta.url);
+  const core = path.dirname(require.resolve("@nomicfoundation/ignition-core/package.json"));
+  const { presignedTx } = (await import(
+    path.join(core, "dist/src/internal/execution/strategy/createx-artifact.js")
+  )) as { presignedTx: string };
+  const from = Transaction.from(presignedTx).from!;
+  await ethers.provider.send("hardhat_setBalance", [from, "0x58d15e176280000"]);
+  const hash = (await ethers.provider.send("eth_sendRawTransaction", [presignedTx])) as string;
+  await ethers.provider.waitForTransaction(hash);
+  if ((await ethers.provider.getCode(CREATE_X_ADDRESS)) === "0x")
+    throw new Error("CreateX deployment failed");
+}
+
+/** Deploys `module` under `run` and returns its contracts' addresses by future name. */
+export async function deployModule(
+  connection: NetworkConnection,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Ignition's module type is generic in its results
+  module: any,
+  run: IgnitionRun,
+  opts: { deployer: string; displayUi?: boolean },
+): Promise<Record<string, string>> {
+  if (run.strategy === "create2") await ensureCreateX(connection.ethers, await targetNetwork(connection));
+  const result = (await connection.ignition.deploy(module, {
+    deploymentId: run.deploymentId,
+    defaultSender: opts.deployer,
+    displayUi: opts.displayUi ?? false,
+    ...(run.strategy === "create2"
+      ? { strategy: "create2" as const, strategyConfig: { salt: create2Salt(opts.deployer) } }
+      : {}),
+  })) as Record<string, { getAddress(): Promise<string> }>;
+  const addresses: Record<string, string> = {};
+  for (const [name, contract] of Object.entries(result)) addresses[name] = await contract.getAddress();
+  return addresses;
+}
+
+export function parseStrategy(s: string): Strategy {
+  if (s !== "basic" && s !== "create2") throw new Error(`--strategy ${s}: use basic or create2`);
+  return s;
+}
