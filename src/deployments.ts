@@ -1,13 +1,19 @@
 // Deployment records: data written by the deploy scripts, one file per network in deployments/.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-export const DEPLOYMENTS_DIR = process.env.CM_DEPLOYMENTS_DIR ?? path.resolve(import.meta.dirname, "..", "deployments");
+/** deployments/ of the repo, or `CM_DEPLOYMENTS_DIR` (tests keep their records apart). */
+export const DEPLOYMENTS_DIR = path.resolve(
+  process.env.CM_DEPLOYMENTS_DIR ?? path.join(import.meta.dirname, "..", "deployments"),
+);
 
+/** Writes a record atomically (a temporary file renamed over it): a reader never sees half of one. */
 export function writeDeployment(name: string, record: Record<string, unknown>): string {
   mkdirSync(DEPLOYMENTS_DIR, { recursive: true });
   const file = path.join(DEPLOYMENTS_DIR, `${name}.json`);
-  writeFileSync(file, JSON.stringify(record, null, 2) + "\n");
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(record, null, 2) + "\n");
+  renameSync(tmp, file);
   return file;
 }
 
