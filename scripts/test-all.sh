@@ -14,5 +14,7 @@ echo "== EVM: Solidity tests + mocha"; npx hardhat test
 echo "== Rust: program unit tests + runtime tests"; RUST_LOG="${RUST_LOG:-error}" cargo test --locked --workspace
 echo "== Solana TS: Anchor client against the local SVM"
 node --import tsx --test --test-force-exit --test-timeout 120000 test/solana/*.test.ts
+echo "== Deployments: Ignition (EVM) and the Solana deploy, interrupted and resumed; audit:roles; upgrade authority"
+node --import tsx --test --test-force-exit --test-timeout 300000 test/deploy/*.test.ts
 echo "== Swap: both chains together (local Solana chain + in-process EVM)"
 node --import tsx --test --test-force-exit --test-timeout 300000 test/swap/*.test.ts

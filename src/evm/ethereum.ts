@@ -59,9 +59,9 @@ export async function ethereumRunValues(ethers: HardhatEthers, config: Tokenomic
   const now = Number((await ethers.provider.getBlock("latest"))!.timestamp);
   return {
     start: config.start === "deployment" ? now : config.start,
-    // an hour of slack: the veto contract checks expiry <= its deployment time + the bound
+    // counted from the first run: a deployment resumed later keeps the veto's original end
     guardianVetoExpiry:
-      config.governance.guardianVetoDays > 0 ? now + config.governance.guardianVetoDays * DAY - 3_600 : 0,
+      config.governance.guardianVetoDays > 0 ? now + config.governance.guardianVetoDays * DAY : 0,
   };
 }
 
