@@ -2,7 +2,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-export const DEPLOYMENTS_DIR = path.resolve(import.meta.dirname, "..", "deployments");
+/** `CM_DEPLOYMENTS_DIR` points commands and tests at another directory of records (e.g. a temp one). */
+export const DEPLOYMENTS_DIR =
+  process.env.CM_DEPLOYMENTS_DIR ?? path.resolve(import.meta.dirname, "..", "deployments");
 
 export function writeDeployment(name: string, record: Record<string, unknown>): string {
   mkdirSync(DEPLOYMENTS_DIR, { recursive: true });
