@@ -143,7 +143,11 @@ export interface SetPriceResult {
 /** The price relayer (PRICE_SETTER_ROLE) posts the market token's price (stablecoin per whole
  *  token, e.g. "2.5") to the escrow's oracle. */
 export async function setEvmTokenPrice(
-  ctx: { ethers: HardhatEthers; signer: Signer; record: { addresses: { stablecoin: string; priceOracle: string } } },
+  ctx: {
+    ethers: HardhatEthers;
+    signer: Signer;
+    record: { addresses: { stablecoin: string; priceOracle: string } };
+  },
   priceText: string,
   opts: { dryRun: boolean },
 ): Promise<SetPriceResult> {

@@ -42,7 +42,12 @@ export async function buyLicenses(
   const parsed = BuyArgs.safeParse(args);
   if (!parsed.success) {
     const key = String(parsed.error.issues[0].path[0]) as keyof typeof args;
-    const option = { quantity: "--quantity", currency: "--currency", referral: "--referral", maxTotal: "--max-total" }[key];
+    const option = {
+      quantity: "--quantity",
+      currency: "--currency",
+      referral: "--referral",
+      maxTotal: "--max-total",
+    }[key];
     throw new Error(`${option} '${args[key]}': ${parsed.error.issues[0].message}`);
   }
   const a = parsed.data;
@@ -127,13 +132,11 @@ export async function delegateLicenses(
   args: { ids: string; operator: string },
   opts: { dryRun: boolean },
 ): Promise<DelegateResult> {
-  const parsed = z
-    .array(z.coerce.bigint().positive())
-    .min(1)
-    .safeParse(args.ids.split(",").filter(Boolean));
+  const parsed = z.array(z.coerce.bigint().positive()).min(1).safeParse(args.ids.split(",").filter(Boolean));
   if (!parsed.success) throw new Error(`--ids '${args.ids}': licence ids, comma-separated (e.g. 1,2,3)`);
   const ids = parsed.data;
-  const operator = args.operator === "" ? ZeroAddress : await addressRef(ctx.ethers, args.operator, "--operator");
+  const operator =
+    args.operator === "" ? ZeroAddress : await addressRef(ctx.ethers, args.operator, "--operator");
   for (const id of ids) {
     const owner = await ctx.license.ownerOf(id).catch(() => undefined);
     if (owner !== ctx.signer.address)
