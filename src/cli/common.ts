@@ -88,13 +88,19 @@ export function solanaPubkey(value: string, name: string): PublicKey {
 
 // ------------------------------------------------------------------ connections
 
-/** A connection to Hardhat network `name` (its URL overridden by `rpcUrl`); an unknown name is a
- *  one-line error listing the known ones. */
-export async function evmConnection(name: string, rpcUrl?: string): Promise<EvmConnection> {
+/** A one-line error naming `option` if `name` is not a network of the Hardhat config. */
+export async function checkEvmNetwork(name: string, option: string) {
   const hre = await import("hardhat");
   const known = Object.keys(hre.config.networks);
   if (!known.includes(name))
-    throw new Error(`--network '${name}': unknown Hardhat network; known: ${known.join(", ")}`);
+    throw new Error(`${option} '${name}': unknown Hardhat network; known: ${known.join(", ")}`);
+}
+
+/** A connection to Hardhat network `name` (its URL overridden by `rpcUrl`); an unknown name is a
+ *  one-line error listing the known ones. */
+export async function evmConnection(name: string, rpcUrl?: string): Promise<EvmConnection> {
+  await checkEvmNetwork(name, "--network");
+  const hre = await import("hardhat");
   if (rpcUrl !== undefined) {
     opt(z.url({ protocol: /^https?$/ }), rpcUrl, "--rpc-url");
     if (hre.config.networks[name].type !== "http")
@@ -171,10 +177,10 @@ export async function run(program: Command, argv = process.argv) {
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    const code = (err as { code?: string }).code;
+    const code = String((err as { code?: unknown }).code);
     if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help")
       process.exit(0);
-    if (code?.startsWith("commander.")) process.exit((err as { exitCode?: number }).exitCode || 1);
+    if (code.startsWith("commander.")) process.exit((err as { exitCode?: number }).exitCode || 1);
     process.stderr.write(errorLine(err) + "\n");
     if (argv.includes("--debug") && err instanceof Error && err.stack) process.stderr.write(err.stack + "\n");
     process.exit(1);

@@ -15,7 +15,7 @@ import { RentalEscrow__factory } from "../../types/ethers-contracts/index.js";
 import { readKeypair } from "../solana/context.js";
 import { formatAmount } from "../units.js";
 
-import { emit, evmConnection, solana, withOutput } from "./common.js";
+import { checkEvmNetwork, emit, evmConnection, solana, withOutput } from "./common.js";
 
 const CHAINS = ["ethereum", "arbitrum", "solana"] as const;
 type Chain = (typeof CHAINS)[number];
@@ -50,8 +50,9 @@ function chainsOf(o: StatusOptions): Chain[] {
 const Addresses = z.object({ addresses: z.record(z.string(), z.string()), fromBlock: z.number().optional() });
 
 /** The record of `chain` for its network option, a one-line error naming the option if missing. */
-function record(o: StatusOptions, chain: Chain) {
+async function record(o: StatusOptions, chain: Chain) {
   const network = o[chain];
+  if (chain !== "solana") await checkEvmNetwork(network, `--${chain}`);
   try {
     if (chain === "solana")
       return { network, record: readDeployment<Record<string, unknown>>(`solana-${network}`) };
@@ -108,11 +109,11 @@ export function statusCommands() {
   group.addCommand(
     withNetworks(new Command("addresses"))
       .description("every deployed address, from the deployment records")
-      .action((o: StatusOptions) => {
+      .action(async (o: StatusOptions) => {
         const out: Record<string, unknown> = {};
         const lines: string[] = [];
         for (const chain of chainsOf(o)) {
-          const { network, record: r } = record(o, chain);
+          const { network, record: r } = await record(o, chain);
           const addresses =
             chain === "solana"
               ? Object.fromEntries(
@@ -138,7 +139,7 @@ export function statusCommands() {
         const out: Record<string, unknown> = {};
         const lines: string[] = [];
         for (const chain of chainsOf(o)) {
-          const { network, record: r } = record(o, chain);
+          const { network, record: r } = await record(o, chain);
           if (chain === "solana") {
             const ctx = solana({ network }, false);
             const m = await ctx.program.account.marketConfig.fetch(ctx.market);
@@ -211,7 +212,7 @@ export function statusCommands() {
             );
           } else {
             if (!key.evm) continue;
-            const { record: r } = record(o, chain);
+            const { record: r } = await record(o, chain);
             const rec = r as z.infer<typeof Addresses>;
             const conn = await evm(o, chain);
             const wei = await conn.ethers.provider.getBalance(key.evm);
@@ -273,7 +274,7 @@ export function statusCommands() {
             lines.push(`solana ${key.solana.toBase58()}: ${rentals.length} open rentals`);
             for (const r of rentals) lines.push(`  ${r.ref} ${r.state} ${r.hours} h of ${r.gpu} (${r.role})`);
           } else if (chain === "arbitrum" && key.evm) {
-            const { record: r } = record(o, chain);
+            const { record: r } = await record(o, chain);
             const rec = r as z.infer<typeof Addresses>;
             const conn = await evm(o, chain);
             if (!rec.addresses.rentalEscrow)

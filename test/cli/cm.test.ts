@@ -33,8 +33,11 @@ function assertUserError(r: Run, ...names: string[]) {
 
 let nodes: ChildProcess[] = [];
 let chain: LocalChain;
-let evm: Awaited<ReturnType<(typeof import("hardhat"))["network"]["create"]>>;
-let arb: typeof evm;
+type Conn = Awaited<ReturnType<(typeof import("hardhat"))["network"]["create"]>>;
+// A fresh connection per use: the nodes close idle keep-alive sockets between the CLI's runs.
+const { network } = await import("hardhat");
+const E = (): Promise<Conn> => network.create({ network: "localhost", override: { url: URLS.ethereum } });
+const A = (): Promise<Conn> => network.create({ network: "localArbitrum", override: { url: URLS.arbitrum } });
 
 async function splBalance(owner: string, mint: string) {
   try {
@@ -49,10 +52,15 @@ async function splBalance(owner: string, mint: string) {
   }
 }
 
+/** The contract on a fresh connection (see A). */
+async function fresh<T extends { connect(runner: unknown): unknown }>(c: T): Promise<T> {
+  return c.connect((await A()).ethers.provider) as T;
+}
+
 /** What "nothing changed" is measured by: nonces and balances of the EVM accounts, the Solana accounts' data. */
 async function snapshot(evmAccounts: string[], solanaAccounts: string[]) {
   const out: string[] = [];
-  for (const c of [evm, arb])
+  for (const c of [await E(), await A()])
     for (const a of evmAccounts)
       out.push(
         `${a}:${await c.ethers.provider.getTransactionCount(a)}:${await c.ethers.provider.getBalance(a)}`,
@@ -74,9 +82,6 @@ const arbRecord = () =>
 before(async () => {
   nodes = await Promise.all([startHardhatNode(PORTS.ethereum), startHardhatNode(PORTS.arbitrum, 412346)]);
   chain = await startLocalChain({ port: PORTS.solana });
-  const { network } = await import("hardhat");
-  evm = await network.create({ network: "localhost", override: { url: URLS.ethereum } });
-  arb = await network.create({ network: "localArbitrum", override: { url: URLS.arbitrum } });
   const log = console.log;
   console.log = () => {}; // the deploy tasks' progress
   try {
@@ -272,10 +277,10 @@ describe("cm customer / supplier on Solana", () => {
 
 describe("cm customer / supplier on Arbitrum", () => {
   it("supplier offer, customer rent (stable), start, settle by the settler: balances to the unit", async () => {
-    const [, , , sup, cus] = await arb.ethers.getSigners();
+    const [, , , sup, cus] = await (await A()).ethers.getSigners();
     const usdc = (await import("../../types/ethers-contracts/index.js")).IERC20Metadata__factory.connect(
       arbRecord().addresses.stablecoin,
-      arb.ethers.provider,
+      (await A()).ethers.provider,
     );
     const offer = cmJson<{ supplier: string }>(
       "supplier",
@@ -293,7 +298,7 @@ describe("cm customer / supplier on Arbitrum", () => {
       "20",
     );
     assert.equal(offer.supplier, sup.address);
-    const before = await usdc.balanceOf(cus.address);
+    const before = await (await fresh(usdc)).balanceOf(cus.address);
     const r = cmJson<{ rentalId: string; total: string }>(
       "customer",
       "rent",
@@ -307,7 +312,7 @@ describe("cm customer / supplier on Arbitrum", () => {
       "--hours",
       "10",
     );
-    assert.equal(before - (await usdc.balanceOf(cus.address)), BigInt(r.total));
+    assert.equal(before - (await (await fresh(usdc)).balanceOf(cus.address)), BigInt(r.total));
     const open = cmJson<{ arbitrum: { rentals: { rentalId: string; role: string }[] } }>(
       "status",
       "rentals",
@@ -323,10 +328,10 @@ describe("cm customer / supplier on Arbitrum", () => {
     );
     cmJson("supplier", "start", "--chain", "arbitrum", ...ARB, "--account", "3", "--rental", r.rentalId);
     cmJson("customer", "settle", "--chain", "arbitrum", ...ARB, "--account", "1", "--rental", r.rentalId);
-    assert.equal(await usdc.balanceOf(sup.address), 200n * 10n ** 6n);
+    assert.equal(await (await fresh(usdc)).balanceOf(sup.address), 200n * 10n ** 6n);
   });
   it("error: bad inputs change nothing", async () => {
-    const [, , , sup, cus, poor] = await arb.ethers.getSigners();
+    const [, , , sup, cus, poor] = await (await A()).ethers.getSigners();
     const before = await snapshot([cus.address, poor.address], []);
     const rent = ["customer", "rent", "--chain", "arbitrum", "--supplier", sup.address, "--hours", "10"];
     assertUserError(cm(...rent, "--network", "nowhere"), "--network 'nowhere'", "localArbitrum");
@@ -348,7 +353,7 @@ describe("cm customer / supplier on Arbitrum", () => {
 
 describe("cm node", () => {
   it("buy licences in ETH during the allowlist phase: paid the quote to the wei (plus gas)", async () => {
-    const [, , buyer] = await arb.ethers.getSigners();
+    const [, , buyer] = await (await A()).ethers.getSigners();
     const dry = cmJson<{ total: string; sent: boolean }>(
       "node",
       "buy",
@@ -360,7 +365,7 @@ describe("cm node", () => {
       "--dry-run",
     );
     assert.equal(dry.sent, false);
-    const before = await arb.ethers.provider.getBalance(buyer.address);
+    const before = await (await A()).ethers.provider.getBalance(buyer.address);
     const r = cmJson<{ total: string; tx: string; firstTokenId: string; lastTokenId: string }>(
       "node",
       "buy",
@@ -370,9 +375,12 @@ describe("cm node", () => {
       "--quantity",
       "2",
     );
-    const receipt = await arb.ethers.provider.getTransactionReceipt(r.tx);
+    const receipt = await (await A()).ethers.provider.getTransactionReceipt(r.tx);
     const gas = receipt!.gasUsed * receipt!.gasPrice;
-    assert.equal(before - (await arb.ethers.provider.getBalance(buyer.address)), BigInt(r.total) + gas);
+    assert.equal(
+      before - (await (await A()).ethers.provider.getBalance(buyer.address)),
+      BigInt(r.total) + gas,
+    );
     const d = cmJson<{ ids: string[] }>(
       "node",
       "delegate",
@@ -386,12 +394,15 @@ describe("cm node", () => {
     );
     assert.equal(d.ids.length, 2);
     const { CheckerNodeLicense__factory } = await import("../../types/ethers-contracts/index.js");
-    const license = CheckerNodeLicense__factory.connect(arbRecord().addresses.license, arb.ethers.provider);
-    const [, , , , , , , op] = await arb.ethers.getSigners();
-    assert.equal(await license.operatorOf(BigInt(r.firstTokenId)), op.address);
+    const license = CheckerNodeLicense__factory.connect(
+      arbRecord().addresses.license,
+      (await A()).ethers.provider,
+    );
+    const [, , , , , , , op] = await (await A()).ethers.getSigners();
+    assert.equal(await (await fresh(license)).operatorOf(BigInt(r.firstTokenId)), op.address);
   });
   it("error: bad inputs change nothing", async () => {
-    const [, , buyer, , , poor] = await arb.ethers.getSigners();
+    const [, , buyer, , , poor] = await (await A()).ethers.getSigners();
     const before = await snapshot([buyer.address, poor.address], []);
     assertUserError(cm("node", "buy", "--network", "nowhere", "--quantity", "1"), "--network 'nowhere'");
     assertUserError(cm("node", "buy", ...ARB, "--quantity", "-1"), "--quantity '-1'");
@@ -413,11 +424,14 @@ describe("cm node", () => {
 describe("cm governance", () => {
   it("pause and unpause RentalEscrow (PAUSER_ROLE / admin: account 8), and the Solana market (its authority)", async () => {
     const { RentalEscrow__factory } = await import("../../types/ethers-contracts/index.js");
-    const escrow = RentalEscrow__factory.connect(arbRecord().addresses.rentalEscrow, arb.ethers.provider);
+    const escrow = RentalEscrow__factory.connect(
+      arbRecord().addresses.rentalEscrow,
+      (await A()).ethers.provider,
+    );
     cmJson("governance", "pause", ...ARB, "--account", "8", "--contract", "RentalEscrow");
-    assert.equal(await escrow.paused(), true);
+    assert.equal(await (await fresh(escrow)).paused(), true);
     cmJson("governance", "unpause", ...ARB, "--account", "8", "--contract", "RentalEscrow");
-    assert.equal(await escrow.paused(), false);
+    assert.equal(await (await fresh(escrow)).paused(), false);
     const deployer = path.join(DIR, "solana-localnet.deployer.json");
     const { marketProgram } = await import("../../src/solana/market.js");
     const { Wallet } = await import("@anchor-lang/core");
@@ -429,12 +443,12 @@ describe("cm governance", () => {
     assert.equal((await program.account.marketConfig.fetch(new PublicKey(sol().market))).paused, false);
   });
   it("delegate votes and propose an emission release (Ethereum)", async () => {
-    const [, , , , holder] = await evm.ethers.getSigners();
+    const [, , , , holder] = await (await E()).ethers.getSigners();
     const d = cmJson<{ votes: string; balance: string }>("governance", "delegate", ...ETH, "--account", "4");
     assert.equal(d.votes, d.balance);
     const { time } = { time: 1 };
     void time;
-    await evm.provider.request({ method: "evm_mine", params: [] });
+    await (await E()).provider.request({ method: "evm_mine", params: [] });
     const p = cmJson<{ id: string; proposer: string; state: string }>(
       "governance",
       "propose",
@@ -452,7 +466,7 @@ describe("cm governance", () => {
     assert.equal(plan.rows.length, 2);
   });
   it("error: the pauser role, unknown contract, network", async () => {
-    const [, , , , cus] = await arb.ethers.getSigners();
+    const [, , , , cus] = await (await A()).ethers.getSigners();
     const before = await snapshot([cus.address], [sol().market]);
     assertUserError(
       cm("governance", "pause", ...ARB, "--account", "4", "--contract", "RentalEscrow"),
