@@ -13,6 +13,7 @@ import { erc20Denomination, type EvmConnection } from "../evm/context.js";
 import { rolesOf } from "../evm/roles.js";
 import { RentalEscrow__factory } from "../../types/ethers-contracts/index.js";
 import { readKeypair } from "../solana/context.js";
+import { openRentals } from "../solana/escrow.js";
 import { formatAmount } from "../units.js";
 
 import { checkEvmNetwork, emit, evmConnection, solana, withOutput } from "./common.js";
@@ -247,14 +248,7 @@ export function statusCommands() {
         for (const chain of chainsOf(o)) {
           if (chain === "solana" && key.solana) {
             const ctx = solana({ network: o.solana }, false);
-            // Rental: discriminator (8), market (32), customer (32), supplier (32), supplier_owner (32)
-            const by = async (offset: number) =>
-              ctx.program.account.rental.all([
-                { memcmp: { offset: 8, bytes: ctx.market.toBase58() } },
-                { memcmp: { offset, bytes: key.solana!.toBase58() } },
-              ]);
-            const asCustomer = await by(40);
-            const asSupplier = await by(104);
+            const { asCustomer, asSupplier } = await openRentals(ctx.program, ctx.market, key.solana);
             const row = (r: (typeof asCustomer)[number], role: string) => ({
               role,
               rental: r.publicKey.toBase58(),

@@ -5,6 +5,7 @@ import { encodeBytes32String, formatEther, ZeroAddress, ZeroHash } from "ethers"
 import { z } from "zod";
 
 import { MockStablecoin__factory } from "../../types/ethers-contracts/index.js";
+import { errorReason } from "../errors.js";
 import { formatAmount } from "../units.js";
 
 import { allowlistProof, allowlistTree, Currency } from "./arbitrum.js";
@@ -53,7 +54,9 @@ export async function buyLicenses(
   const a = parsed.data;
   const code = a.referral ? encodeBytes32String(a.referral) : ZeroHash;
   const currency = a.currency === "eth" ? Currency.ETH : Currency.STABLE;
-  const [total, gross, discount] = await ctx.sale.quote(a.quantity, currency, code);
+  const [total, gross, discount] = await ctx.sale.quote(a.quantity, currency, code).catch((err: unknown) => {
+    throw new Error(`--quantity ${a.quantity}: ${errorReason(err)}`);
+  });
   const stable = await erc20Denomination(ctx.ethers, ctx.record.addresses.stablecoin);
   const fmt = (v: bigint) => (currency === Currency.ETH ? `${formatEther(v)} ETH` : formatAmount(v, stable));
   const maxTotal = a.maxTotal === "" ? total : BigInt(a.maxTotal);

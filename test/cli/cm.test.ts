@@ -139,7 +139,11 @@ describe("cm status", () => {
     assert.ok(s.solana.roles.authority && s.solana.roles.priceAuthority && s.solana.roles.subsidyAuthority);
   });
   it("error: unknown network, missing deployment record, malformed key", () => {
-    assertUserError(cm("status", "roles", "--arbitrum", "nowhere"), "--arbitrum 'nowhere'", "localArbitrum");
+    assertUserError(
+      cm("status", "roles", "--chains", "arbitrum", "--arbitrum", "nowhere"),
+      "--arbitrum 'nowhere'",
+      "localArbitrum",
+    );
     assertUserError(
       cm("status", "addresses", "--solana", "devnet"),
       "--solana 'devnet'",
