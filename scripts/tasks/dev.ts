@@ -2,23 +2,14 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { z } from "zod";
 
-import { ComputeToken__factory } from "../../types/ethers-contracts/index.js";
-import { ethereumRecord } from "../../src/evm/records.js";
+import { delegateVotes, describeDelegateVotes } from "../../src/evm/governance.js";
 
 export async function delegateTask(
   args: { account: string; to: string; dryRun: boolean },
   hre: HardhatRuntimeEnvironment,
 ) {
-  const account = z.coerce.number().int().min(0).parse(args.account);
-  const { ethers, networkName } = await hre.network.getOrCreate();
-  const signer = (await ethers.getSigners())[account];
-  if (!signer) throw new Error(`--account ${account}: no such account`);
-  const delegatee = args.to === "" ? signer.address : ethers.getAddress(args.to);
-  const token = ComputeToken__factory.connect(ethereumRecord(networkName).addresses.token, signer);
-  console.log(`${signer.address} delegates ${await token.balanceOf(signer.address)} votes to ${delegatee}`);
-  if (args.dryRun) return console.log("dry run: not sent");
-  await (await token.delegate(delegatee)).wait();
-  console.log(`votes of ${delegatee}: ${await token.getVotes(delegatee)}`);
+  const r = await delegateVotes(await hre.network.getOrCreate(), args, args);
+  describeDelegateVotes(r).forEach((l) => console.log(l));
 }
 
 const LOCAL_CHAIN_IDS = new Set([31337n, 412346n]);

@@ -5,7 +5,15 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { encodeBytes32String, type Signer } from "ethers";
 import { z } from "zod";
 
-import type { ManualPriceOracle, RentalEscrow } from "../../types/ethers-contracts/index.js";
+import {
+  ManualPriceOracle__factory,
+  type ManualPriceOracle,
+  type RentalEscrow,
+} from "../../types/ethers-contracts/index.js";
+import { report } from "../errors.js";
+import { formatAmount, parseAmount } from "../units.js";
+
+import { erc20Denomination } from "./context.js";
 
 const HOUR = 3_600;
 const DAY = 24 * HOUR;
@@ -122,4 +130,45 @@ export async function withdrawEvmCredits(escrow: RentalEscrow, account: string) 
     if (c.amount > 0n) sent.push(await (await escrow.withdraw(c.token, account)).wait());
   }
   return { credits, receipts: sent };
+}
+
+export interface SetPriceResult {
+  oracle: string;
+  price: bigint;
+  display: string;
+  sent: boolean;
+  tx?: string;
+}
+
+/** The price relayer (PRICE_SETTER_ROLE) posts the market token's price (stablecoin per whole
+ *  token, e.g. "2.5") to the escrow's oracle. */
+export async function setEvmTokenPrice(
+  ctx: {
+    ethers: HardhatEthers;
+    signer: Signer;
+    record: { addresses: { stablecoin: string; priceOracle: string } };
+  },
+  priceText: string,
+  opts: { dryRun: boolean },
+): Promise<SetPriceResult> {
+  const stable = await erc20Denomination(ctx.ethers, ctx.record.addresses.stablecoin);
+  const price = parseAmount(priceText, stable, "--price");
+  if (price === 0n) throw new Error(`--price '${priceText}': must be above 0`);
+  const oracle = ManualPriceOracle__factory.connect(ctx.record.addresses.priceOracle, ctx.signer);
+  const result: SetPriceResult = {
+    oracle: ctx.record.addresses.priceOracle,
+    price,
+    display: formatAmount(price, stable),
+    sent: false,
+  };
+  if (opts.dryRun) return result;
+  const receipt = await report(
+    "set-price",
+    oracle.setPrice(price).then((tx) => tx.wait()),
+  );
+  return { ...result, sent: true, tx: receipt!.hash };
+}
+
+export function describeSetPrice(r: SetPriceResult): string[] {
+  return [`token price ${r.display} per token on ${r.oracle}`, r.sent ? "price set" : "dry run: not sent"];
 }

@@ -31,3 +31,38 @@ export function ethereumRecord(network: string): EthereumRecord {
     throw new Error(`deployments/ethereum-${network}.json is invalid: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
+
+/** The Arbitrum deployment record (deploy:arbitrum): licences, sale, rewards, escrow and the tokens. */
+export const ArbitrumRecord = z.object({
+  network: z.string(),
+  chainId: z.number().int().positive(),
+  addresses: z
+    .object({
+      license: address,
+      sale: address,
+      rewards: address,
+      token: address,
+      stablecoin: address,
+      priceOracle: address,
+      rentalEscrow: address,
+    })
+    .catchall(address),
+  allowlist: z.array(z.object({ account: address, allowance: z.number() })),
+  fromBlock: z.number().int().min(0).default(0),
+});
+export type ArbitrumRecord = z.infer<typeof ArbitrumRecord>;
+
+export function arbitrumRecord(network: string): ArbitrumRecord {
+  let raw: unknown;
+  try {
+    raw = readDeployment(`arbitrum-${network}`);
+  } catch {
+    throw new Error(
+      `no deployment record deployments/arbitrum-${network}.json: run 'npx hardhat deploy:arbitrum --network ${network}' first`,
+    );
+  }
+  const parsed = ArbitrumRecord.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(`deployments/arbitrum-${network}.json is invalid: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

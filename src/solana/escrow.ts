@@ -302,3 +302,52 @@ export async function updateOffer(
     .accountsPartial({ owner, supplier: supplierAddress(market, owner, program.programId) })
     .rpc();
 }
+
+/** Rental account layout: discriminator (8), market (32), customer (32), supplier (32), supplier_owner (32). */
+const RENTAL_OFFSETS = { market: 8, customer: 40, supplier: 72, supplierOwner: 104 } as const;
+
+/**
+ * The open rentals (accounts not yet closed) of `key` in `market`, as customer or as supplier
+ * owner. Uses `getProgramAccounts` with memcmp filters; where the RPC lacks it (the local test
+ * chain), finds the candidates among the accounts of the transactions that touched the key or its
+ * supplier account instead.
+ */
+export async function openRentals(program: Program<ComputeMarket>, market: PublicKey, key: PublicKey) {
+  const by = (field: "customer" | "supplierOwner") =>
+    program.account.rental.all([
+      { memcmp: { offset: RENTAL_OFFSETS.market, bytes: market.toBase58() } },
+      { memcmp: { offset: RENTAL_OFFSETS[field], bytes: key.toBase58() } },
+    ]);
+  try {
+    const [asCustomer, asSupplier] = await Promise.all([by("customer"), by("supplierOwner")]);
+    return { asCustomer, asSupplier };
+  } catch (err) {
+    if (!/getProgramAccounts/.test(String(err))) throw err;
+  }
+  const connection = program.provider.connection;
+  const candidates = new Set<string>();
+  for (const address of [key, supplierAddress(market, key, program.programId)]) {
+    const sigs = await connection.getSignaturesForAddress(address, { limit: 1_000 });
+    for (const s of sigs) {
+      const tx = await connection.getTransaction(s.signature, { maxSupportedTransactionVersion: 0 });
+      for (const k of tx?.transaction.message.staticAccountKeys ?? []) candidates.add(k.toBase58());
+    }
+  }
+  const keys = [...candidates].map((k) => new PublicKey(k));
+  const infos = keys.length ? await connection.getMultipleAccountsInfo(keys) : [];
+  const found = [];
+  for (const [i, info] of infos.entries()) {
+    if (!info || !info.owner.equals(program.programId)) continue;
+    try {
+      const account = program.coder.accounts.decode("rental", info.data);
+      if (account.market.equals(market)) found.push({ publicKey: keys[i], account });
+    } catch {
+      /* another account type */
+    }
+  }
+  type Found = Awaited<ReturnType<typeof program.account.rental.all>>;
+  return {
+    asCustomer: found.filter((r) => r.account.customer.equals(key)) as Found,
+    asSupplier: found.filter((r) => r.account.supplierOwner.equals(key)) as Found,
+  };
+}
