@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The main job: start the local chains, deploy every side that exists, and run one round of what
-# its users do (governance releasing an emission epoch; a licence sale, delegation and reward
-# claim on Arbitrum; the Solana market set up and funded).
+# The main job: the market's story on three local chains, told with the commands its users run
+# (`npm run cm -- <group> <command>`; deployments with the Hardhat tasks and the Solana deploy
+# script), then a summary table read back from the chains (scripts/main/summary.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+main_start=$(date +%s)
 # One clear last line when a step fails (its own output is above it).
 trap 'echo "main: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 export CI="${CI:-true}"   # no telemetry prompts or update checks
@@ -33,104 +34,116 @@ wait_for "$logs/evm.log" "Started HTTP" "hardhat node"
 wait_for "$logs/arb.log" "Started HTTP" "hardhat node (Arbitrum)"
 wait_for "$logs/sol.log" '"rpc"' "svm-rpc"
 
-hh() { npx hardhat "$@" --network localhost; }
-echo "== Ethereum: deploy from config/ethereum/tokenomics.json"
-hh deploy:ethereum
-echo "== Ethereum: holders delegate their votes"
-hh token:delegate --account 4
-hh token:delegate --account 5
-hh dev:advance --seconds 1
-echo "== Ethereum: governance releases emission epoch 0"
-hh emission:plan --epochs 4
-hh emission:propose --account 4 --from 0 --to 0
-hh dev:advance --seconds 86401                  # voting delay
-hh governance:vote --account 4 --from 0 --to 0
-hh governance:vote --account 5 --from 0 --to 0
-hh dev:advance --seconds 432001                 # voting period
-hh emission:execute --from 0 --to 0             # queue
-hh dev:advance --seconds 172801                 # timelock delay
-hh emission:execute --from 0 --to 0             # execute
-hh emission:plan --epochs 4
-echo "== Ethereum: a curve change passes and is queued; the guardian vetoes it (bootstrap period)"
-curve="1000000000000000000000,2500,52"
-proposal=$(hh emission:propose --account 4 --curve "$curve" | awk '/^proposal /{print $2}')
-hh dev:advance --seconds 86401
-hh governance:vote --account 4 --curve "$curve"
-hh governance:vote --account 5 --curve "$curve"
-hh dev:advance --seconds 432001
-hh emission:execute --curve "$curve"             # queue
-hh governance:veto --account 1 --id "$proposal"  # the guardian (tokenomics "guardian")
-
-arb() { npx hardhat "$@" --network localArbitrum; }
-echo "== Arbitrum: deploy licences, sale, rewards and the bridged token"
-arb deploy:arbitrum
-arb licenses:referral --account 6 --code ALICE5
-echo "== Arbitrum: an allowlisted buyer quotes, then buys 8 licences across two tiers with a referral"
-arb licenses:buy --account 2 --quantity 8 --referral ALICE5 --dry-run
-arb licenses:buy --account 2 --quantity 8 --referral ALICE5
-arb licenses:delegate --account 2 --ids 1,2,3,4,5,6,7,8 --operator signer:7
-echo "== Arbitrum: governance's reward poster posts epoch 1, the operator claims for the holder"
-arb dev:bridge-deposit --amount 1000
-epoch_dir="$logs/epoch-1"
-arb rewards:build-epoch --epoch 1 --budget 500 --reports config/arbitrum/sample-reports.csv --out "$epoch_dir"
-arb rewards:post --account 1 --epoch-dir "$epoch_dir"
-arb dev:advance --seconds 3601
-arb rewards:claim --account 7 --epoch-dir "$epoch_dir"
-
-echo "== Solana: deploy the market to the local chain"
-npx tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url "http://127.0.0.1:$sol_port"
-rent() { npm run -s rent -- "$@"; }
-echo "== Solana: a supplier lists an H100 offer; a customer rents it in each payment mode"
+# Every command runs once in its own process, as a user would run it; `cm` is the operator CLI.
+# (compiled once per run into one file with esbuild: a command then starts in about a second
+# instead of two; out/ sits one level below the root, as src/ does, so paths resolve the same)
+esbuild scripts/cli/cm.ts --bundle --platform=node --format=esm --packages=external \
+  --outfile=out/cm.mjs --log-level=warning
+cm() { node out/cm.mjs "$@"; }
+step() { echo "== [$(( $(date +%s) - main_start )) s] $*"; }
+hh() { hardhat "$@" --network localhost; }
+arb() { hardhat "$@" --network localArbitrum; }
 keys="$logs/keys"
 mkdir -p "$keys"
-supplier=$(rent wallet --out "$keys/supplier.json" | tail -1)
-customer=$(rent wallet --out "$keys/customer.json" --stable 1000 --token 1000 | tail -1)
-deployer="deployments/solana-localnet.deployer.json"   # the market authority on localnet
-rent offer --chain solana --keypair "$keys/supplier.json" --gpu-model H100-80GB --gpu-count 8 --hourly-price 20
-rent quote --chain solana --supplier "$supplier" --hours 10
-rent create --chain solana --keypair "$keys/customer.json" --supplier "$supplier" --hours 10 --pay stable --rental-id 1
-rent start --chain solana --keypair "$keys/supplier.json" --rental "$customer:1"
-rent settle --chain solana --keypair "$deployer" --rental "$customer:1" --delivered 4   # usage report
-rent create --chain solana --keypair "$keys/customer.json" --supplier "$supplier" --hours 10 --pay token --rental-id 2
-rent start --chain solana --keypair "$keys/supplier.json" --rental "$customer:2"
-rent settle --chain solana --keypair "$deployer" --rental "$customer:2"
 
-echo "== Solana: ignition subsidies: an epoch of 10 000 suppliers' availability; the H100 supplier claims"
-subsidy() { npm run -s subsidy -- "$@"; }
+step "1. Ethereum: the token and its allocations (Hardhat Ignition: config/ethereum/tokenomics.json)"
+hh deploy:ethereum
+echo "-- every role on chain, compared with the config"
+hh audit:roles
+step "2. Ethereum: holders delegate their votes; governance releases emission epoch 0 to its sinks"
+cm governance delegate --account 4
+cm governance delegate --account 5
+cm dev advance --chain ethereum --seconds 1
+cm governance plan
+cm governance propose --account 4 --from 0 --to 0
+cm dev advance --chain ethereum --seconds 86401          # voting delay (1 day)
+cm governance vote --account 4 --from 0 --to 0
+cm governance vote --account 5 --from 0 --to 0
+cm dev advance --chain ethereum --seconds 432001         # voting period (5 days)
+cm governance execute --from 0 --to 0                    # queue in the timelock
+cm dev advance --chain ethereum --seconds 172801         # timelock delay (2 days)
+cm governance execute --from 0 --to 0                    # execute: 2 000 000 CMT to the sinks
+echo "-- a curve change passes and is queued; the guardian vetoes it (bootstrap period, 365 days)"
+curve="1000000000000000000000,2500,52"
+proposal=$(cm governance propose --account 4 --curve "$curve" --json | jq -r .id)
+cm dev advance --chain ethereum --seconds 86401
+cm governance vote --account 4 --curve "$curve"
+cm governance vote --account 5 --curve "$curve"
+cm dev advance --chain ethereum --seconds 432001
+cm governance execute --curve "$curve"
+cm governance veto --account 1 --id "$proposal"         # the tokenomics "guardian"
+
+step "3. Arbitrum: CheckerNode licences (Ignition: config/arbitrum/licenses.json, escrow.json)"
+arb deploy:arbitrum
+arb audit:roles
+cm node referral --account 6 --code ALICE5
+echo "-- an allowlisted buyer quotes, then buys 8 licences across two tiers with a referral (5 % off)"
+cm node buy --account 2 --quantity 8 --referral ALICE5 --dry-run
+cm node buy --account 2 --quantity 8 --referral ALICE5
+cm node delegate --account 2 --ids 1,2,3,4,5,6,7,8 --operator signer:7
+step "4. Arbitrum: checkers' epoch 1: 500 CMT by checks passed; the operator claims for the holder"
+arb dev:bridge-deposit --amount 1000                    # the emission's checker share, bridged
+epoch_dir="$logs/epoch-1"
+arb rewards:build-epoch --epoch 1 --budget 500 --reports config/arbitrum/sample-reports.csv --out "$epoch_dir"
+cm governance post --account 1 --epoch-dir "$epoch_dir"
+cm dev advance --chain arbitrum --seconds 3601           # the claim delay
+cm node claim --account 7 --epoch-dir "$epoch_dir"
+
+step "5. Solana: the market (resumable deploy: config/solana/localnet.json)"
+tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url "http://127.0.0.1:$sol_port"
+step "6. Solana: a supplier lists 8 x H100 at 20 USDC/h; a customer rents 10 h in USDC, then in CMT (fee discounted)"
+supplier=$(cm dev wallet --out "$keys/supplier.json" | tail -1)
+customer=$(cm dev wallet --out "$keys/customer.json" --stable 1000 --token 1000 | tail -1)
+deployer="deployments/solana-localnet.deployer.json"   # the market authority on localnet
+cm supplier offer --chain solana --keypair "$keys/supplier.json" --gpu-model H100-80GB --gpu-count 8 --hourly-price 20
+cm customer quote --chain solana --supplier "$supplier" --hours 10
+cm customer rent --chain solana --keypair "$keys/customer.json" --supplier "$supplier" --hours 10 --pay stable --rental-id 1
+cm supplier start --chain solana --keypair "$keys/supplier.json" --rental "$customer:1"
+echo "-- 4 of 10 hours delivered: the supplier is paid for 4, the customer refunded 6"
+cm customer settle --chain solana --keypair "$deployer" --rental "$customer:1" --delivered 4
+cm customer rent --chain solana --keypair "$keys/customer.json" --supplier "$supplier" --hours 10 --pay token --rental-id 2
+cm supplier start --chain solana --keypair "$keys/supplier.json" --rental "$customer:2"
+cm customer settle --chain solana --keypair "$deployer" --rental "$customer:2"
+
+step "7. Solana: ignition subsidies: 10 000 suppliers paid for being available before demand exists"
+subsidy() { tsx scripts/cli/subsidy.ts "$@"; }
 subsidy sample-reports --count 9999 --include-owner "$supplier" --out "$logs/availability.csv"
 subsidy build-epoch --epoch 1 --reports "$logs/availability.csv" --out "$logs/subsidy-1"
-subsidy post --epoch-dir "$logs/subsidy-1" --keypair "$deployer"        # the subsidy authority on localnet
-rent advance --seconds 3601                                               # the claim delay
-subsidy claim --epoch-dir "$logs/subsidy-1" --keypair "$keys/supplier.json"
-subsidy claim --epoch-dir "$logs/subsidy-1" --keypair "$keys/supplier.json"   # again: already paid, nothing sent
+cm governance post-subsidy --epoch-dir "$logs/subsidy-1" --keypair "$deployer"   # the subsidy authority
+cm dev advance --seconds 3601                                                     # the claim delay
+cm supplier claim --epoch-dir "$logs/subsidy-1" --keypair "$keys/supplier.json"
+cm supplier claim --epoch-dir "$logs/subsidy-1" --keypair "$keys/supplier.json"   # again: already paid, nothing sent
 
-echo "== Arbitrum: the same rentals in the stablecoin and in the bridged token"
+step "8. Arbitrum: the same rentals in USDC and in the bridged token"
 arb dev:bridge-deposit --to signer:4 --amount 1000 --stable 1000
-arb escrow:set-price --account 1 --price 2.5            # the price relayer: 1 token = 2.5 USDC
-evm_supplier=$(rent offer --chain arbitrum --account 3 --gpu-model H100-80GB --gpu-count 8 --hourly-price 20 | tail -1 | awk '{print $2}')
-rent quote --chain arbitrum --supplier "$evm_supplier" --hours 10
-rent create --chain arbitrum --account 4 --supplier "$evm_supplier" --hours 10 --pay stable
-rent start --chain arbitrum --account 3 --rental 1
-rent settle --chain arbitrum --account 1 --rental 1 --delivered 4   # the usage oracle (SETTLER_ROLE)
-rent create --chain arbitrum --account 4 --supplier "$evm_supplier" --hours 10 --pay token
-rent start --chain arbitrum --account 3 --rental 2
-rent settle --chain arbitrum --account 1 --rental 2
-echo "== Swap: Alice's 100 CMT on Solana for Bob's 40 CMT on Ethereum; each party runs its own commands"
-swap() { npm run -s swap -- "$@"; }
-rent wallet --out "$keys/alice.json" --token 1000 >/dev/null
-rent wallet --out "$keys/bob.json" >/dev/null
+cm governance set-price --account 1 --price 2.5          # the price relayer: 1 CMT = 2.5 USDC
+evm_supplier=$(cm supplier offer --chain arbitrum --account 3 --gpu-model H100-80GB --gpu-count 8 --hourly-price 20 | tail -1 | awk '{print $2}')
+cm customer quote --chain arbitrum --supplier "$evm_supplier" --hours 10
+cm customer rent --chain arbitrum --account 4 --supplier "$evm_supplier" --hours 10 --pay stable
+cm supplier start --chain arbitrum --account 3 --rental 1
+cm customer settle --chain arbitrum --account 1 --rental 1 --delivered 4   # the usage oracle (SETTLER_ROLE)
+cm customer rent --chain arbitrum --account 4 --supplier "$evm_supplier" --hours 10 --pay token
+cm supplier start --chain arbitrum --account 3 --rental 2
+cm customer settle --chain arbitrum --account 1 --rental 2
+
+step "9. Swap: Alice's 100 CMT on Solana for Bob's 40 CMT on Ethereum; nobody sends first"
+cm dev wallet --out "$keys/alice.json" --token 1000 >/dev/null
+cm dev wallet --out "$keys/bob.json" >/dev/null
 alice=(--keypair "$keys/alice.json" --account 4)
 bob=(--keypair "$keys/bob.json" --account 5)
-bob_sol=$(swap balances "${bob[@]}" --label bob | sed -n 's/.*solana \([1-9A-HJ-NP-Za-km-z]*\):.*/\1/p')
-bob_evm=$(swap balances "${bob[@]}" --label bob | sed -n 's/.*ethereum \(0x[0-9a-fA-F]*\):.*/\1/p')
-echo "-- before"; swap balances "${alice[@]}" --label alice; swap balances "${bob[@]}" --label bob
-swap offer "${alice[@]}" --give solana:100 --want ethereum:40 --counterparty-a "$bob_sol" --counterparty-b "$bob_evm" \
+bob_sol=$(cm swap balances "${bob[@]}" --label bob | sed -n 's/.*solana \([1-9A-HJ-NP-Za-km-z]*\):.*/\1/p')
+bob_evm=$(cm swap balances "${bob[@]}" --label bob | sed -n 's/.*ethereum \(0x[0-9a-fA-F]*\):.*/\1/p')
+echo "-- before"; cm swap balances "${alice[@]}" --label alice; cm swap balances "${bob[@]}" --label bob
+cm swap offer "${alice[@]}" --give solana:100 --want ethereum:40 --counterparty-a "$bob_sol" --counterparty-b "$bob_evm" \
   --state "$keys/alice.swap" --terms "$logs/terms.json"
-rent advance --seconds 31; hh dev:advance --seconds 31        # past the lock's finality window
-swap accept "${bob[@]}" --terms "$logs/terms.json" --state "$keys/bob.swap"
-rent advance --seconds 31; hh dev:advance --seconds 31
-swap watch "${alice[@]}" --state "$keys/alice.swap" --once    # claims on Ethereum: reveals the secret
-swap watch "${bob[@]}" --state "$keys/bob.swap" --once        # reads it there, withdraws on Solana
-echo "-- after"; swap balances "${alice[@]}" --label alice; swap balances "${bob[@]}" --label bob
+cm dev advance --seconds 31; cm dev advance --chain ethereum --seconds 31     # past the lock's finality window
+cm swap accept "${bob[@]}" --terms "$logs/terms.json" --state "$keys/bob.swap"
+cm dev advance --seconds 31; cm dev advance --chain ethereum --seconds 31
+cm swap watch "${alice[@]}" --state "$keys/alice.swap" --once    # claims on Ethereum: reveals the secret
+cm swap watch "${bob[@]}" --state "$keys/bob.swap" --once        # reads it there, withdraws on Solana
+echo "-- after"; cm swap balances "${alice[@]}" --label alice; cm swap balances "${bob[@]}" --label bob
 
-echo "== done: records in deployments/{ethereum-localhost,arbitrum-localArbitrum,solana-localnet}.json"
+step "The story in numbers, read back from the three chains"
+tsx scripts/main/summary.ts --solana-key supplier="$keys/supplier.json" --solana-key customer="$keys/customer.json" \
+  --solana-key alice="$keys/alice.json" --solana-key bob="$keys/bob.json"
+echo "== done in $(( $(date +%s) - main_start )) s: records in deployments/{ethereum-localhost,arbitrum-localArbitrum,solana-localnet}.json"

@@ -16,5 +16,7 @@ echo "== Solana TS: Anchor client against the local SVM"
 node --import tsx --test --test-force-exit --test-timeout 120000 test/solana/*.test.ts
 echo "== Deployments: Ignition (EVM) and the Solana deploy, interrupted and resumed; audit:roles; upgrade authority"
 node --import tsx --test --test-force-exit --test-timeout 300000 test/deploy/*.test.ts
+echo "== Operator CLI: every group on the local chains, bad inputs change nothing"
+node --import tsx --test --test-force-exit --test-timeout 600000 test/cli/*.test.ts
 echo "== Swap: both chains together (local Solana chain + in-process EVM)"
 node --import tsx --test --test-force-exit --test-timeout 300000 test/swap/*.test.ts

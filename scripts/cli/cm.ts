@@ -9,20 +9,19 @@
 import { Command } from "commander";
 
 import { run } from "../../src/cli/common.js";
-import { customerCommands } from "../../src/cli/customer.js";
-import { devCommands } from "../../src/cli/dev.js";
-import { governanceCommands } from "../../src/cli/governance.js";
-import { nodeCommands } from "../../src/cli/node.js";
-import { statusCommands } from "../../src/cli/status.js";
-import { supplierCommands } from "../../src/cli/supplier.js";
-import { swapCommands } from "../../src/cli/swap.js";
+
+// Each group loads only when named (a command's start-up stays short); `cm --help` loads them all.
+const groups: Record<string, () => Promise<Command>> = {
+  customer: async () => (await import("../../src/cli/customer.js")).customerCommands(),
+  supplier: async () => (await import("../../src/cli/supplier.js")).supplierCommands(),
+  node: async () => (await import("../../src/cli/node.js")).nodeCommands(),
+  governance: async () => (await import("../../src/cli/governance.js")).governanceCommands(),
+  swap: async () => (await import("../../src/cli/swap.js")).swapCommands(),
+  status: async () => (await import("../../src/cli/status.js")).statusCommands(),
+  dev: async () => (await import("../../src/cli/dev.js")).devCommands(),
+};
 
 const program = new Command("cm").description("compute-market operator CLI");
-program.addCommand(customerCommands());
-program.addCommand(supplierCommands());
-program.addCommand(nodeCommands());
-program.addCommand(governanceCommands());
-program.addCommand(swapCommands());
-program.addCommand(statusCommands());
-program.addCommand(devCommands());
+const named = process.argv[2];
+for (const name of named in groups ? [named] : Object.keys(groups)) program.addCommand(await groups[name]());
 await run(program);

@@ -2,6 +2,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { z } from "zod";
 
+import { advanceEvmClock } from "../../src/evm/context.js";
 import { delegateVotes, describeDelegateVotes } from "../../src/evm/governance.js";
 
 export async function delegateTask(
@@ -12,16 +13,8 @@ export async function delegateTask(
   describeDelegateVotes(r).forEach((l) => console.log(l));
 }
 
-const LOCAL_CHAIN_IDS = new Set([31337n, 412346n]);
-
 export async function advanceTask(args: { seconds: string }, hre: HardhatRuntimeEnvironment) {
   const seconds = z.coerce.number().int().positive().parse(args.seconds);
-  const { ethers, provider } = await hre.network.getOrCreate();
-  const { chainId } = await ethers.provider.getNetwork();
-  if (!LOCAL_CHAIN_IDS.has(chainId))
-    throw new Error(`dev:advance only runs on local chains (chain ${chainId})`);
-  await provider.request({ method: "evm_increaseTime", params: [seconds] });
-  await provider.request({ method: "evm_mine", params: [] });
-  const block = await ethers.provider.getBlock("latest");
-  console.log(`clock now ${new Date(Number(block!.timestamp) * 1000).toISOString()}`);
+  const at = await advanceEvmClock(await hre.network.getOrCreate(), seconds);
+  console.log(`clock now ${new Date(at * 1000).toISOString()}`);
 }

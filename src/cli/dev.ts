@@ -11,7 +11,9 @@ import { DEPLOYMENTS_DIR } from "../deployments.js";
 import { timeTravel } from "../solana/localnet.js";
 import { parseAmount } from "../units.js";
 
-import { emit, opt, PositiveInt, solana, withOutput } from "./common.js";
+import { advanceEvmClock } from "../evm/context.js";
+
+import { emit, evmConnection, opt, PositiveInt, solana, withOutput } from "./common.js";
 
 export function walletCommand() {
   return withOutput(new Command("wallet"))
@@ -51,16 +53,29 @@ export function walletCommand() {
 
 export function advanceCommand() {
   return withOutput(new Command("advance"))
-    .description("localnet: move the Solana test chain's clock forward (claim delays, windows)")
+    .description("local chains: move a chain's clock forward (claim delays, voting periods, windows)")
     .requiredOption("--seconds <n>", "seconds to add")
-    .action(async (o: { seconds: string; json: boolean }) => {
-      const seconds = opt(PositiveInt, o.seconds, "--seconds");
-      const ctx = solana({ network: "localnet" }, false);
-      const now = (await ctx.connection.getBlockTime(await ctx.connection.getSlot())) ?? 0;
-      const clock = await timeTravel(ctx.record.rpcUrl, { unixTimestamp: now + seconds });
-      const at = new Date(clock.unixTimestamp * 1000).toISOString();
-      emit(o, { unixTimestamp: clock.unixTimestamp, slot: clock.slot }, [`clock now ${at}`]);
-    });
+    .option("--chain <chain>", "solana | ethereum | arbitrum", "solana")
+    .option("--network <name>", "EVM: the Hardhat network (default: localhost / localArbitrum)")
+    .option("--rpc-url <url>", "EVM: override the network's RPC URL")
+    .action(
+      async (o: { seconds: string; chain: string; network?: string; rpcUrl?: string; json: boolean }) => {
+        const seconds = opt(PositiveInt, o.seconds, "--seconds");
+        const chain = opt(z.enum(["solana", "ethereum", "arbitrum"]), o.chain, "--chain");
+        let unixTimestamp: number;
+        if (chain === "solana") {
+          const ctx = solana({ network: "localnet" }, false);
+          const now = (await ctx.connection.getBlockTime(await ctx.connection.getSlot())) ?? 0;
+          unixTimestamp = (await timeTravel(ctx.record.rpcUrl, { unixTimestamp: now + seconds }))
+            .unixTimestamp;
+        } else {
+          const name = o.network ?? (chain === "ethereum" ? "localhost" : "localArbitrum");
+          unixTimestamp = await advanceEvmClock(await evmConnection(name, o.rpcUrl), seconds);
+        }
+        const at = new Date(unixTimestamp * 1000).toISOString();
+        emit(o, { chain, unixTimestamp }, [`clock now ${at}`]);
+      },
+    );
 }
 
 export function devCommands() {

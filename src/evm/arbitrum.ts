@@ -9,11 +9,8 @@ import { z } from "zod";
 
 import type { NetworkConnection } from "hardhat/types/network";
 
-import {
-  arbitrumCoreModule,
-  arbitrumMarketModule,
-  type ArbitrumPlan,
-} from "../../ignition/modules/Arbitrum.js";
+// Ignition (and its module files) load only when deploying: the CLI imports this file too.
+import type { ArbitrumPlan } from "../../ignition/modules/Arbitrum.js";
 import {
   CheckerNodeLicense__factory,
   CheckerNodeSale__factory,
@@ -353,6 +350,7 @@ export async function deployArbitrum(
     ...opts,
     deploymentId: opts.deploymentId ?? `arbitrum-core-${connection.networkName}`,
   });
+  const { arbitrumCoreModule } = await import("../../ignition/modules/Arbitrum.js");
   const deployed = await deployModule(connection, arbitrumCoreModule(plan), run, {
     deployer: deployer.address,
     displayUi: opts.displayUi,
@@ -442,6 +440,7 @@ export async function deployArbitrumMarket(
       throw new Error(`the config gives ${role} to the deployer ${holder}; name another holder`);
     }
   }
+  const { arbitrumMarketModule } = await import("../../ignition/modules/Arbitrum.js");
   const deployed = await deployModule(connection, arbitrumMarketModule(plan), run, {
     deployer: deployer.address,
     displayUi: opts.displayUi,

@@ -12,6 +12,7 @@ import {
 } from "../../types/ethers-contracts/index.js";
 import type { Denomination } from "../units.js";
 
+import { LOCAL_CHAIN_IDS } from "./ignition.js";
 import { arbitrumRecord, ethereumRecord } from "./records.js";
 
 /** The part of a Hardhat `NetworkConnection` the commands use. */
@@ -71,4 +72,13 @@ export async function addressRef(ethers: HardhatEthers, ref: string, option: str
   }
   if (!/^0x[0-9a-fA-F]{40}$/.test(ref)) throw new Error(`${option} '${ref}': not a 0x address or signer:N`);
   return ethers.getAddress(ref.toLowerCase());
+}
+
+/** Moves a local EVM chain's clock forward by `seconds` and mines a block; returns the new time. */
+export async function advanceEvmClock(conn: EvmConnection, seconds: number): Promise<number> {
+  const { chainId } = await conn.ethers.provider.getNetwork();
+  if (!LOCAL_CHAIN_IDS.has(chainId)) throw new Error(`advance: chain ${chainId} is not a local chain`);
+  await conn.ethers.provider.send("evm_increaseTime", [seconds]);
+  await conn.ethers.provider.send("evm_mine", []);
+  return Number((await conn.ethers.provider.getBlock("latest"))!.timestamp);
 }

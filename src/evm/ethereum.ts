@@ -7,7 +7,8 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { ZeroAddress } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { ethereumModule, futureId, type EthereumPlan } from "../../ignition/modules/Ethereum.js";
+// Ignition (and its module files) load only when deploying: the CLI imports this file too.
+import type { EthereumPlan } from "../../ignition/modules/Ethereum.js";
 import {
   ComputeGovernor__factory,
   ComputeTimelock__factory,
@@ -151,6 +152,7 @@ export async function deployEthereum(
     log,
   });
   const plan = await ethereumPlan(ethers, config, deployer.address, run.values);
+  const { ethereumModule, futureId } = await import("../../ignition/modules/Ethereum.js");
   const deployed = await deployModule(connection, ethereumModule(plan), run, {
     deployer: deployer.address,
     displayUi: opts.displayUi,

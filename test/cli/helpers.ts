@@ -6,6 +6,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { buildSync } from "esbuild";
+
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 export const DIR = mkdtempSync(path.join(tmpdir(), "cm-cli-"));
 process.env.CM_DEPLOYMENTS_DIR = DIR;
@@ -32,9 +34,23 @@ export interface Run {
   stderr: string;
 }
 
+// The CLI's source compiled once into one file (esbuild, as `npm run main` does): each of the
+// suite's runs then starts in about a second instead of two under tsx. out/ is one level below the
+// root, like src/, so the code's own paths resolve the same.
+const CM = path.join(ROOT, "out", "cm.test.mjs");
+buildSync({
+  entryPoints: [path.join(ROOT, "scripts/cli/cm.ts")],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  packages: "external",
+  outfile: CM,
+  logLevel: "warning",
+});
+
 /** `npm run cm -- ...args` (the EVM networks pointed at the test nodes with --rpc-url where given). */
 export function cm(...args: string[]): Run {
-  const r = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/cli/cm.ts", ...args], {
+  const r = spawnSync(path.join(ROOT, "node_modules/.bin/node"), [CM, ...args], {
     cwd: ROOT,
     env: ENV,
     encoding: "utf8",
