@@ -65,6 +65,12 @@ const tasks = [
         "Ignition strategy: create2 (CreateX: addresses from the deployer and the config) or basic",
       defaultValue: "create2",
     })
+    .addOption({
+      name: "salt",
+      description:
+        "CREATE2 salt tag: a new deployment of the same contracts by the same deployer needs a new one",
+      defaultValue: "v1",
+    })
     .addFlag({ name: "dryRun", description: "validate the config and print the plan only" })
     .setAction(built(() => import("./scripts/tasks/deploy-ethereum.js")))
     .build(),
@@ -128,6 +134,12 @@ const tasks = [
       description:
         "Ignition strategy: create2 (CreateX: addresses from the deployer and the config) or basic",
       defaultValue: "create2",
+    })
+    .addOption({
+      name: "salt",
+      description:
+        "CREATE2 salt tag: a new deployment of the same contracts by the same deployer needs a new one",
+      defaultValue: "v1",
     })
     .addFlag({ name: "dryRun", description: "validate the config only" })
     .setAction(built(() => import("./scripts/tasks/deploy-arbitrum.js")))

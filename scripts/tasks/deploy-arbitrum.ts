@@ -14,6 +14,7 @@ interface Args {
   licenses: string;
   escrow: string;
   strategy: string;
+  salt: string;
   dryRun: boolean;
 }
 
@@ -36,6 +37,7 @@ export default async function deployArbitrumTask(args: Args, hre: HardhatRuntime
     );
   }
   const d = await deployArbitrumMarket(connection, config, escrowConfig, {
+    saltTag: args.salt,
     network,
     strategy,
     ignitionDir: hre.config.paths.ignition,
@@ -56,7 +58,7 @@ export default async function deployArbitrumTask(args: Args, hre: HardhatRuntime
     fromBlock: d.fromBlock, // event searches (licences held or operated) start here
     licenses: args.licenses,
     escrow: args.escrow,
-    ignition: { deploymentId: d.run.deploymentId, strategy: d.run.strategy },
+    ignition: { deploymentId: d.run.deploymentId, strategy: d.run.strategy, saltTag: d.run.saltTag },
     deployedAt: d.run.startedAt,
   });
   console.log(`record written to ${file}`);

@@ -12,6 +12,7 @@ import { parseStrategy } from "../../src/evm/ignition.js";
 interface Args {
   tokenomics: string;
   strategy: string;
+  salt: string;
   dryRun: boolean;
 }
 
@@ -33,6 +34,7 @@ export default async function deployEthereumTask(args: Args, hre: HardhatRuntime
     return;
   }
   const d = await deployEthereum(connection, config, {
+    saltTag: args.salt,
     strategy,
     ignitionDir: hre.config.paths.ignition,
     log: (l) => console.log(l),
@@ -44,7 +46,7 @@ export default async function deployEthereumTask(args: Args, hre: HardhatRuntime
     start: d.start,
     fromBlock: d.run.fromBlock,
     tokenomics: args.tokenomics,
-    ignition: { deploymentId: d.run.deploymentId, strategy: d.run.strategy },
+    ignition: { deploymentId: d.run.deploymentId, strategy: d.run.strategy, saltTag: d.run.saltTag },
     deployedAt: d.run.startedAt,
   });
   console.log(`record written to ${file}`);

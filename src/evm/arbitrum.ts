@@ -31,6 +31,7 @@ import {
   digest,
   LOCAL_CHAIN_IDS,
   openRun,
+  pinPlan,
   targetNetwork,
   type IgnitionRun,
   type Strategy,
@@ -297,6 +298,7 @@ interface DeployOptions {
   deploymentId?: string;
   ignitionDir?: string;
   strategy?: Strategy;
+  saltTag?: string;
   displayUi?: boolean;
 }
 
@@ -315,6 +317,7 @@ async function arbitrumRun(
     ignitionDir: opts.ignitionDir ?? "ignition",
     configDigest: digest({ config, escrowConfig }),
     strategy: opts.strategy ?? "basic",
+    saltTag: opts.saltTag,
     values: async () => ({ start: Number((await ethers.provider.getBlock("latest"))!.timestamp) }),
     log: opts.log,
   });
@@ -323,6 +326,7 @@ async function arbitrumRun(
     start: run.values.start,
     stablecoin: "address" in coin ? coin.address : "mock",
   });
+  pinPlan(run, plan);
   return { deployer, run, plan, allowlist };
 }
 

@@ -11,7 +11,7 @@ import { loadTokenomics } from "./tokenomics.js";
 
 export interface Holding {
   contract: string;
-  /** a role name, or `owner` for Ownable contracts */
+  /** a role name, or `owner` / `guardian` (a holder read by a view function) */
   role: string;
   holder: string;
   status: "as configured" | "unexpected" | "missing";
@@ -22,8 +22,8 @@ interface Expected {
   address: string;
   /** AccessControl roles and their exact holders */
   roles?: Partial<Record<RoleName, string[]>>;
-  /** Ownable owner */
-  owner?: string;
+  /** an immutable or Ownable holder, read by a view function: `owner`, `guardian` */
+  holder?: { fn: "owner" | "guardian"; expected: string };
 }
 
 /** What the Ethereum side must look like after deployment, from the tokenomics config. */
@@ -64,7 +64,18 @@ export async function expectedEthereum(
   for (const b of plan.buckets) {
     if (b.kind !== "vesting") continue;
     const beneficiary = b.beneficiary === "timelock" ? addresses.timelock : b.beneficiary;
-    out.push({ contract: `vesting.${b.name}`, address: addresses[`vesting.${b.name}`], owner: beneficiary });
+    out.push({
+      contract: `vesting.${b.name}`,
+      address: addresses[`vesting.${b.name}`],
+      holder: { fn: "owner", expected: beneficiary },
+    });
+  }
+  if (addresses.guardianCanceller) {
+    out.push({
+      contract: "guardianCanceller",
+      address: addresses.guardianCanceller,
+      holder: { fn: "guardian", expected: plan.guardian ?? ZeroAddress },
+    });
   }
   return out;
 }
@@ -97,20 +108,18 @@ export async function auditRoles(
   const holdings: Holding[] = [];
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
   for (const e of expected) {
-    if (e.owner !== undefined) {
-      const owner = (await new Contract(
-        e.address,
-        ["function owner() view returns (address)"],
-        ethers.provider,
-      ).owner()) as string;
+    if (e.holder) {
+      const { fn, expected } = e.holder;
+      const c = new Contract(e.address, [`function ${fn}() view returns (address)`], ethers.provider);
+      const actual = (await c.getFunction(fn)()) as string;
+      const ok = same(actual, expected);
       holdings.push({
         contract: e.contract,
-        role: "owner",
-        holder: owner,
-        status: same(owner, e.owner) ? "as configured" : "unexpected",
+        role: fn,
+        holder: actual,
+        status: ok ? "as configured" : "unexpected",
       });
-      if (!same(owner, e.owner))
-        holdings.push({ contract: e.contract, role: "owner", holder: e.owner, status: "missing" });
+      if (!ok) holdings.push({ contract: e.contract, role: fn, holder: expected, status: "missing" });
     }
     if (!e.roles) continue;
     const held = await rolesOf(ethers.provider, e.address, fromBlock);

@@ -23,7 +23,7 @@ import {
   type EmissionSchedule,
   type GuardianCanceller,
 } from "../../types/ethers-contracts/index.js";
-import { deployModule, digest, openRun, type IgnitionRun, type Strategy } from "./ignition.js";
+import { deployModule, digest, openRun, pinPlan, type IgnitionRun, type Strategy } from "./ignition.js";
 import { DAY, type Tokenomics } from "./tokenomics.js";
 
 export interface EthereumDeployment {
@@ -137,6 +137,7 @@ export async function deployEthereum(
     deploymentId?: string;
     ignitionDir?: string;
     strategy?: Strategy;
+    saltTag?: string;
     displayUi?: boolean;
   } = {},
 ): Promise<EthereumDeployment> {
@@ -148,10 +149,13 @@ export async function deployEthereum(
     ignitionDir: opts.ignitionDir ?? "ignition",
     configDigest: digest(config),
     strategy: opts.strategy ?? "basic",
+    saltTag: opts.saltTag,
     values: () => ethereumRunValues(ethers, config),
     log,
   });
   const plan = await ethereumPlan(ethers, config, deployer.address, run.values);
+  checkEthereumPlan(plan, run.strategy);
+  pinPlan(run, plan);
   const { ethereumModule, futureId } = await import("../../ignition/modules/Ethereum.js");
   const deployed = await deployModule(connection, ethereumModule(plan), run, {
     deployer: deployer.address,
@@ -189,6 +193,35 @@ export async function deployEthereum(
   return d;
 }
 
+/** What the plan must not do: give the deployer a lasting power, or (CREATE2) deploy one initcode twice. */
+export function checkEthereumPlan(plan: EthereumPlan, strategy: Strategy): void {
+  const me = plan.deployer.toLowerCase();
+  const holders: [string, string][] = [
+    ["guardian", plan.guardian ?? ""],
+    ...plan.buckets.flatMap((b): [string, string][] =>
+      b.kind === "vesting" ? [[`vesting beneficiary of ${b.name}`, b.beneficiary]] : [],
+    ),
+    ...plan.emission.sinks.map((s, i): [string, string] => [`emission sink ${i}`, s.account]),
+  ];
+  for (const [what, who] of holders) {
+    if (who.toLowerCase() === me)
+      throw new Error(`the config makes the deployer ${plan.deployer} the ${what}; name another`);
+  }
+  if (strategy === "create2") {
+    const seen = new Map<string, string>();
+    for (const b of plan.buckets) {
+      if (b.kind !== "vesting") continue;
+      const key = `${b.beneficiary.toLowerCase()}:${b.durationSeconds}:${b.cliffSeconds}`;
+      if (seen.has(key)) {
+        throw new Error(
+          `vesting buckets ${seen.get(key)} and ${b.name} would deploy the same wallet (same beneficiary, duration, cliff): with CREATE2 they collide; merge them or use --strategy basic`,
+        );
+      }
+      seen.set(key, b.name);
+    }
+  }
+}
+
 /** Post-conditions every Ethereum deployment meets, whatever the config said. */
 export async function checkEthereum(d: EthereumDeployment, plan: EthereumPlan): Promise<void> {
   const { token, timelock, schedule, guardianCanceller } = d;
@@ -221,7 +254,14 @@ export async function checkEthereum(d: EthereumDeployment, plan: EthereumPlan): 
     if (await schedule.hasRole(role, plan.deployer))
       throw new Error("deployer holds a role on the emission schedule");
   }
-  if (guardianCanceller && !(await timelock.hasRole(roles.canceller, await guardianCanceller.getAddress()))) {
-    throw new Error("the guardian canceller does not hold CANCELLER_ROLE");
+  if (guardianCanceller) {
+    if (!(await timelock.hasRole(roles.canceller, await guardianCanceller.getAddress())))
+      throw new Error("the guardian canceller does not hold CANCELLER_ROLE");
+    if ((await guardianCanceller.guardian()).toLowerCase() !== plan.guardian?.toLowerCase())
+      throw new Error("the guardian canceller names another guardian than the config");
+    if ((await guardianCanceller.expiresAt()) !== BigInt(plan.guardianVetoExpiry))
+      throw new Error("the guardian's veto expires at another time than planned");
   }
+  if (plan.guardian && !(await schedule.hasRole(await schedule.GUARDIAN_ROLE(), plan.guardian)))
+    throw new Error("the guardian does not hold GUARDIAN_ROLE on the emission schedule");
 }

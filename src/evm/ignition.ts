@@ -32,6 +32,10 @@ export interface IgnitionRun {
   configDigest: string;
   /** values the plan took from the chain on the first run (e.g. the genesis time) */
   values: Record<string, number>;
+  /** CREATE2 salt tag: a new deployment of the same contracts by the same deployer needs a new one */
+  saltTag: string;
+  /** digest of the resolved plan (every address): a resume must rebuild exactly this one */
+  planDigest?: string;
   startedAt: string;
 }
 
@@ -74,6 +78,7 @@ export async function openRun(
     ignitionDir: string;
     configDigest: string;
     strategy: Strategy;
+    saltTag?: string;
     values: () => Promise<Record<string, number>>;
     log?: (line: string) => void;
   },
@@ -99,7 +104,12 @@ export async function openRun(
     } else {
       if (run.configDigest !== opts.configDigest) {
         throw new Error(
-          `the config changed since deployment ${opts.deploymentId} began (${run.startedAt}): finish it with the config it began with, or move ${path.relative(process.cwd(), dir!)} away to start a new one; nothing sent`,
+          `the config changed since deployment ${opts.deploymentId} began (${run.startedAt}): finish it with the config it began with, or move ${path.relative(process.cwd(), dir!)} away and start a new one (with --strategy create2, under another --salt); nothing sent`,
+        );
+      }
+      if ((run.saltTag ?? "v1") !== (opts.saltTag ?? "v1")) {
+        throw new Error(
+          `deployment ${opts.deploymentId} began with salt tag '${run.saltTag}', not '${opts.saltTag}': nothing sent`,
         );
       }
       if (run.strategy !== opts.strategy) {
@@ -119,6 +129,7 @@ export async function openRun(
     fromBlock: await ethers.provider.getBlockNumber(),
     configDigest: opts.configDigest,
     values: await opts.values(),
+    saltTag: opts.saltTag ?? "v1",
     startedAt: new Date().toISOString(),
   };
   if (file) writeJsonAtomic(file, run);
@@ -131,8 +142,8 @@ export async function openRun(
  * (no chain id mixed in: the same initcode lands at the same address on every chain), then a
  * fixed project tag.
  */
-export function create2Salt(deployer: string): string {
-  const tag = keccak256(toUtf8Bytes("compute-market")).slice(2, 24);
+export function create2Salt(deployer: string, saltTag = "v1"): string {
+  const tag = keccak256(toUtf8Bytes(`compute-market/${saltTag}`)).slice(2, 24);
   return `0x${deployer.slice(2).toLowerCase()}00${tag}`;
 }
 
@@ -161,6 +172,25 @@ export async function ensureCreateX(ethers: HardhatEthers, network: TargetNetwor
     throw new Error("CreateX deployment failed");
 }
 
+/**
+ * Pins the resolved plan to the run: the first run records its digest, a resumed run must rebuild
+ * the same plan (a `signer:N` that now resolves to another account, another deployer: refused
+ * before anything is sent, since Ignition only re-checks the futures it has already started).
+ */
+export function pinPlan(run: IgnitionRun, plan: unknown): void {
+  const d = digest(plan);
+  if (run.planDigest !== undefined && run.planDigest !== d) {
+    throw new Error(
+      `deployment ${run.deploymentId}: the resolved plan (accounts, addresses) differs from the one it began with; nothing sent`,
+    );
+  }
+  run.planDigest = d;
+  if (run.dir) {
+    const { dir, ...stored } = run;
+    writeJsonAtomic(path.join(dir, "run.json"), stored);
+  }
+}
+
 /** Deploys `module` under `run` and returns its contracts' addresses by future name. */
 export async function deployModule(
   connection: NetworkConnection,
@@ -175,7 +205,7 @@ export async function deployModule(
     defaultSender: opts.deployer,
     displayUi: opts.displayUi ?? false,
     ...(run.strategy === "create2"
-      ? { strategy: "create2" as const, strategyConfig: { salt: create2Salt(opts.deployer) } }
+      ? { strategy: "create2" as const, strategyConfig: { salt: create2Salt(opts.deployer, run.saltTag) } }
       : {}),
   })) as Record<string, { getAddress(): Promise<string> }>;
   const addresses: Record<string, string> = {};

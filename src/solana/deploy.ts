@@ -76,8 +76,14 @@ export const DeployConfig = z
     disputeWindow: seconds("disputeWindow", 86_400),
     /** stablecoin base units per whole token; the deployer is the price authority at first */
     initialTokenPrice: z.string().regex(/^\d+$/).optional(),
-    /** posts ignition-subsidy epochs (default: the deployer) */
+    /** posts ignition-subsidy epochs (default: the deployer; required on public clusters) */
     subsidyAuthority: SolanaPubkey.optional(),
+    /** the price relayer after deployment (the deployer sets the first price, then hands it over;
+     *  required on public clusters) */
+    priceAuthority: SolanaPubkey.optional(),
+    /** the market authority after deployment (a multisig): the deploy proposes it
+     *  (`transfer_authority`), it accepts with `accept_authority` (required on public clusters) */
+    authority: SolanaPubkey.optional(),
     /** most market-token base units posted over all subsidy epochs of one subsidy period */
     maxSubsidyPerPeriod: z
       .string()
@@ -150,6 +156,8 @@ export const STEPS = [
   "escrowVaults",
   "tokenPrice",
   "ignitionFunding",
+  "priceAuthority",
+  "authorityTransfer",
 ] as const;
 export type Step = (typeof STEPS)[number];
 
@@ -280,6 +288,7 @@ export async function deploySolana(o: DeployOptions): Promise<DeployResult> {
     if (!o.keypair) deployer = null;
   }
   const deployerKey = deployer;
+  checkHandOver(config, deployerKey.publicKey, publicCluster(config.network, genesisHash));
   const expected = expectedMarket(config, deployerKey.publicKey);
   if (state.market) {
     const diffs = marketDiffs(state.market, expected);
@@ -459,6 +468,20 @@ export async function deploySolana(o: DeployOptions): Promise<DeployResult> {
       sent++;
       const signature = await fundIgnition(program, state.marketAddress, source.address, missing);
       detail = `funded ${missing} (${target} in all) (${signature})`;
+    } else if (step === "priceAuthority") {
+      sent++;
+      const signature = await program.methods
+        .setPriceAuthority(new PublicKey(config.priceAuthority!))
+        .accountsPartial({ authority: deployerKey.publicKey, market: state.marketAddress })
+        .rpc();
+      detail = `handed to ${config.priceAuthority} (${signature})`;
+    } else if (step === "authorityTransfer") {
+      sent++;
+      const signature = await program.methods
+        .transferAuthority(new PublicKey(config.authority!))
+        .accountsPartial({ authority: deployerKey.publicKey, market: state.marketAddress })
+        .rpc();
+      detail = `proposed ${config.authority}; it takes over when it signs accept_authority (${signature})`;
     }
     state = await probe(connection, config, deployerKey.publicKey);
     write(build(state, initializeSignature));
@@ -599,7 +622,36 @@ function pendingSteps(config: DeployConfig, s: ChainState): Step[] {
   if (funding > 0n && (!s.market || BigInt(s.market.ignitionFunded.toString()) < funding)) {
     pending.push("ignitionFunding");
   }
+  // last: the steps above need the deployer's powers
+  if (config.priceAuthority && !s.market?.priceAuthority.equals(new PublicKey(config.priceAuthority))) {
+    pending.push("priceAuthority");
+  }
+  if (config.authority) {
+    const a = new PublicKey(config.authority);
+    if (!s.market || !(s.market.authority.equals(a) || s.market.pendingAuthority.equals(a))) {
+      pending.push("authorityTransfer");
+    }
+  }
   return pending;
+}
+
+/**
+ * On a public cluster the deployer is a hot key that must keep no power: every holder is named in
+ * the config and none is the deployer (docs/AUTHORITIES.md). Checked before anything is sent.
+ */
+export function checkHandOver(config: DeployConfig, deployer: PublicKey, cluster: string | undefined): void {
+  if (!cluster) return;
+  for (const field of ["authority", "priceAuthority", "subsidyAuthority", "treasury"] as const) {
+    const holder = config[field];
+    if (!holder) {
+      throw new Error(
+        `${cluster}: the config must name "${field}" (a multisig or the service that holds it), not leave it to the deployer`,
+      );
+    }
+    if (new PublicKey(holder).equals(deployer)) {
+      throw new Error(`${cluster}: "${field}" is the deployer ${holder}; name another holder`);
+    }
+  }
 }
 
 /** Why `record` cannot describe this chain and deployer, if it cannot. */
@@ -647,7 +699,9 @@ function buildRecord(p: {
       s !== "deployer" &&
       (s !== "testMints" || config.createTestMints) &&
       (s !== "tokenPrice" || config.initialTokenPrice) &&
-      (s !== "ignitionFunding" || BigInt(config.ignitionFunding) > 0n),
+      (s !== "ignitionFunding" || BigInt(config.ignitionFunding) > 0n) &&
+      (s !== "priceAuthority" || config.priceAuthority) &&
+      (s !== "authorityTransfer" || config.authority),
   );
   const complete = pending.length === 0;
   const initializeSignature = p.signature ?? p.record?.initializeSignature;

@@ -160,6 +160,11 @@ for (const side of [
       const second = await hardhat([side.task, "--network", side.network]);
       assert.equal(second.code, 0, second.stderr + second.stdout);
       assert.match(second.stdout, /resuming deployment/);
+      // the rerun really resumed: it sent what the killed run had not
+      assert.ok(
+        (await side.node().provider.getTransactionCount(DEPLOYER)) > sentBefore,
+        "the rerun sent nothing",
+      );
       // every future of the module ran once: the deployer sent exactly one transaction per future
       const sent = await side.node().provider.getTransactionCount(DEPLOYER);
       assert.equal(sent, journalFutures(side.id));

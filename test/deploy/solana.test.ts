@@ -28,8 +28,14 @@ import {
   UPGRADEABLE_LOADER_ID,
 } from "../../src/solana/loader.js";
 import { startLocalChain, type LocalChain } from "../../src/solana/localnet.js";
-import { checkCluster, PUBLIC_CLUSTERS, type SolanaDeployment } from "../../src/solana/deploy.js";
-import { ignitionVaultAddress, marketAddress, PROGRAM_ID } from "../../src/solana/market.js";
+import {
+  checkCluster,
+  checkHandOver,
+  PUBLIC_CLUSTERS,
+  readDeployConfig,
+  type SolanaDeployment,
+} from "../../src/solana/deploy.js";
+import { ignitionVaultAddress, marketAddress, marketProgram, PROGRAM_ID } from "../../src/solana/market.js";
 import { funded } from "../solana/helpers.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -491,4 +497,54 @@ describe("upgrade authority: on the local chain", () => {
       assert.match(after.stderr, /is immutable: it has no upgrade authority any more/);
     },
   );
+});
+
+describe("deploy solana: the deployer hands its powers over (review 13-1)", () => {
+  const ctx = fixture();
+
+  it("the price authority goes to the configured relayer, the market authority is proposed to the multisig; a rerun sends nothing", async () => {
+    const relayer = Keypair.generate().publicKey.toBase58();
+    const multisig = Keypair.generate().publicKey.toBase58();
+    const config = writeConfig(ctx.dir, "handover.json", { priceAuthority: relayer, authority: multisig });
+    ok(await deploy(ctx.dir, localArgs(ctx.chain, config)));
+    const r = record(ctx.dir);
+    assert.ok(r.steps.includes("priceAuthority") && r.steps.includes("authorityTransfer"), r.steps.join(","));
+    const { Wallet } = await import("@anchor-lang/core");
+    const program = marketProgram(ctx.chain.connection, new Wallet(Keypair.generate()));
+    const m = await program.account.marketConfig.fetch(new PublicKey(r.market));
+    assert.equal(m.priceAuthority.toBase58(), relayer);
+    assert.equal(m.pendingAuthority.toBase58(), multisig);
+    assert.equal(m.authority.toBase58(), r.deployer, "the multisig has not accepted yet");
+    const sigs = await signatureCount(ctx.chain.connection, r.deployer);
+    const again = await deploy(ctx.dir, localArgs(ctx.chain, config));
+    ok(again);
+    assert.match(again.stdout, /^nothing to do: /m);
+    assert.equal(await signatureCount(ctx.chain.connection, r.deployer), sigs);
+  });
+
+  it("error: on a public cluster every power must be named, and not be the deployer", () => {
+    const base = readDeployConfig(path.join(ROOT, "config", "solana", "localnet.json"));
+    const deployer = Keypair.generate().publicKey;
+    const other = () => Keypair.generate().publicKey.toBase58();
+    const named = {
+      ...base,
+      authority: other(),
+      priceAuthority: other(),
+      subsidyAuthority: other(),
+      treasury: other(),
+    };
+    assert.doesNotThrow(() => checkHandOver(named, deployer, "mainnet-beta"));
+    assert.doesNotThrow(
+      () => checkHandOver(base, deployer, undefined),
+      "localnet may leave them to the deployer",
+    );
+    assert.throws(
+      () => checkHandOver({ ...named, authority: undefined }, deployer, "mainnet-beta"),
+      /must name "authority"/,
+    );
+    assert.throws(
+      () => checkHandOver({ ...named, treasury: deployer.toBase58() }, deployer, "devnet"),
+      /"treasury" is the deployer/,
+    );
+  });
 });
