@@ -135,7 +135,7 @@ async function arbitrum() {
       action: `licences: buy ${n}`,
       ours,
       reference,
-      note: "ERC721Enumerable, one mint per licence",
+      note: "ReferenceEnumerableLicense (OZ ERC721Enumerable): one mint per licence",
     });
   }
 
@@ -226,7 +226,7 @@ async function arbitrum() {
         action: `rewards: claim ${n} licence${n > 1 ? "s" : ""}${what} (epoch of 2^10 leaves)`,
         ours,
         reference,
-        note: n > 1 ? `${n} one-leaf claims` : "one-leaf claim",
+        note: `ReferenceMerkleDistributor: ${n > 1 ? `${n} one-leaf claims` : "one claim"}`,
       });
       return { ours, reference };
     };
@@ -252,7 +252,7 @@ async function arbitrum() {
       action: `rewards: claim 1 licence (epoch of 10^6 leaves, proof depth ${LARGE_DEPTH})`,
       ours: largeOurs,
       reference: largeRef,
-      note: `one-leaf claim, depth ${LARGE_DEPTH}`,
+      note: `ReferenceMerkleDistributor: one claim, depth ${LARGE_DEPTH}`,
     });
     await small.artifact.close();
     await large.artifact.close();
@@ -341,18 +341,26 @@ async function arbitrum() {
     const refStart = await gasOf(refEscrow.connect(supplier).startRental(ref.id));
     const oursSettle = await gasOf(d.escrow.connect(settler).settleRental(ours.id, RENTAL_HOURS));
     const refSettle = await gasOf(refEscrow.connect(settler).settleRental(ref.id, RENTAL_HOURS));
-    rows.push({ action: `escrow: create a rental (${name})`, ours: ours.create, reference: ref.create });
-    rows.push({ action: `escrow: start a rental (${name})`, ours: oursStart, reference: refStart });
+    const note = "ReferenceRentalEscrow (OZ only): the same call";
+    rows.push({
+      action: `escrow: create a rental (${name})`,
+      ours: ours.create,
+      reference: ref.create,
+      note,
+    });
+    rows.push({ action: `escrow: start a rental (${name})`, ours: oursStart, reference: refStart, note });
     rows.push({
       action: `escrow: settle a rental in full (${name})`,
       ours: oursSettle,
       reference: refSettle,
+      note,
     });
     const total = ours.create + oursStart + oursSettle;
     rows.push({
       action: `escrow: create + start + settle (${name})`,
       ours: total,
       reference: ref.create + refStart + refSettle,
+      note: "ReferenceRentalEscrow: the same three calls",
       derived: true,
     });
     targets.push({
