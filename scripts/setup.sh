@@ -26,7 +26,10 @@ cargo build --locked -p svm-rpc -p idl-gen
 cargo build --locked --release -p epoch-tree   # the native epoch builder (src/epoch/tree.ts)
 cargo test --locked --workspace --no-run
 
-# 3. The stamp scripts/ready.sh compares: setup finished for exactly these inputs.
+# 3. Slither (PyPI, pinned in tools/slither/requirements.txt), in a venv under the cache directory.
+bash scripts/slither.sh --install
+
+# 4. The stamp scripts/ready.sh compares: setup finished for exactly these inputs.
 source scripts/ready.sh --functions
 setup_stamp > node_modules/.cm-setup
 echo "setup: done"

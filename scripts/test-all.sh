@@ -10,6 +10,7 @@ echo "== tooling: lockfile, setup"; node --import tsx --test test/tooling/*.test
 echo "== epoch pipeline: builder against @openzeppelin/merkle-tree, artifacts, formula"
 node --import tsx --test test/epoch/*.test.ts
 echo "== docs check"; npx tsx scripts/docs/tokenomics.ts --check
+echo "== Slither: every finding in contracts/ triaged (tools/slither/triage.json)"; bash scripts/slither.sh --no-compile
 echo "== EVM: Solidity tests + mocha"; npx hardhat test
 echo "== gas: every user action against gas-snapshot.json (> 1 % regression fails; issue-14 targets printed, not yet enforced)"
 GAS_SNAPSHOT=check GAS_TARGETS=warn npx hardhat run scripts/bench/gas.ts
