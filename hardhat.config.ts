@@ -17,6 +17,8 @@ const EVM_VERSION = "cancun";
 
 const common = { version: SOLC_VERSION, path: SOLC_PATH };
 
+const DEEP = process.env.CM_TEST_PROFILE === "deep";
+
 // Scripts governance and operators run: thin tasks over the library in src/. Each builds the
 // contracts and their TypeChain types first (a no-op when up to date), so every task works on a
 // fresh clone, before anything else has been run.
@@ -282,11 +284,12 @@ export default defineConfig({
     // Ignition's journals (ignition/deployments/<id>); tests put theirs in a temporary directory.
     ignition: process.env.CM_IGNITION_DIR ?? "ignition",
   },
+  // Two profiles: `npm test` runs the quick one; `npm run test:deep` (CM_TEST_PROFILE=deep) runs
+  // 10 000 fuzz runs per property and deeper invariant campaigns.
   test: {
-    solidity: {
-      fuzz: { runs: 256 },
-      invariant: { runs: 64, depth: 64, failOnRevert: false },
-    },
+    solidity: DEEP
+      ? { fuzz: { runs: 10_000 }, invariant: { runs: 256, depth: 128, failOnRevert: false } }
+      : { fuzz: { runs: 256 }, invariant: { runs: 64, depth: 64, failOnRevert: false } },
   },
   networks: {
     // In-process chains for tests (EDR). `hardhat` plays Ethereum, `hardhatArbitrum` Arbitrum.
