@@ -98,7 +98,12 @@ async function started() {
 }
 
 async function balances(d: D) {
-  const at = [d.supplier.address, d.treasury.address, await d.customer.getAddress(), await d.escrow.getAddress()];
+  const at = [
+    d.supplier.address,
+    d.treasury.address,
+    await d.customer.getAddress(),
+    await d.escrow.getAddress(),
+  ];
   return Promise.all(at.map((a) => d.stable.balanceOf(a)));
 }
 
