@@ -641,6 +641,11 @@ function pendingSteps(config: DeployConfig, s: ChainState): Step[] {
  */
 export function checkHandOver(config: DeployConfig, deployer: PublicKey, cluster: string | undefined): void {
   if (!cluster) return;
+  if (config.createTestMints) {
+    throw new Error(
+      `${cluster}: "createTestMints" is for local chains; name the real "stableMint" and "tokenMint"`,
+    );
+  }
   for (const field of ["authority", "priceAuthority", "subsidyAuthority", "treasury"] as const) {
     const holder = config[field];
     if (!holder) {

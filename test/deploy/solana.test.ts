@@ -528,12 +528,17 @@ describe("deploy solana: the deployer hands its powers over (review 13-1)", () =
     const other = () => Keypair.generate().publicKey.toBase58();
     const named = {
       ...base,
+      createTestMints: false,
       authority: other(),
       priceAuthority: other(),
       subsidyAuthority: other(),
       treasury: other(),
     };
     assert.doesNotThrow(() => checkHandOver(named, deployer, "mainnet-beta"));
+    assert.throws(
+      () => checkHandOver({ ...named, createTestMints: true }, deployer, "mainnet-beta"),
+      /"createTestMints" is for local chains/,
+    );
     assert.doesNotThrow(
       () => checkHandOver(base, deployer, undefined),
       "localnet may leave them to the deployer",
