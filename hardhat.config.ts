@@ -51,16 +51,9 @@ const proposalOptions = <T extends ReturnType<typeof task>>(t: T) =>
     .addOption({ name: "account", description: "index of the account that signs", defaultValue: "0" })
     .addFlag({ name: "dryRun", description: "print what would be sent, send nothing" });
 
-const tasks = [
-  task(
-    "deploy:ethereum",
-    "Deploy token, vesting, emission schedule and governance from the tokenomics config",
-  )
-    .addOption({
-      name: "tokenomics",
-      description: "tokenomics config",
-      defaultValue: "config/ethereum/tokenomics.json",
-    })
+// The Ignition deploy tasks' options (deploy:ethereum, deploy:arbitrum).
+const deployOptions = <T extends ReturnType<typeof task>>(t: T) =>
+  t
     .addOption({
       name: "strategy",
       description:
@@ -72,7 +65,19 @@ const tasks = [
       description:
         "CREATE2 salt tag: a new deployment of the same contracts by the same deployer needs a new one",
       defaultValue: "v1",
-    })
+    });
+
+const tasks = [
+  deployOptions(
+    task(
+      "deploy:ethereum",
+      "Deploy token, vesting, emission schedule and governance from the tokenomics config",
+    ).addOption({
+      name: "tokenomics",
+      description: "tokenomics config",
+      defaultValue: "config/ethereum/tokenomics.json",
+    }),
+  )
     .addFlag({ name: "dryRun", description: "validate the config and print the plan only" })
     .setAction(built(() => import("./scripts/tasks/deploy-ethereum.js")))
     .build(),
@@ -117,32 +122,22 @@ const tasks = [
     .addOption({ name: "seconds", description: "seconds to add", defaultValue: "1" })
     .setAction(built(() => import("./scripts/tasks/dev-advance.js")))
     .build(),
-  task(
-    "deploy:arbitrum",
-    "Deploy licence, sale, rewards, bridged token and rental escrow from config/arbitrum",
+  deployOptions(
+    task(
+      "deploy:arbitrum",
+      "Deploy licence, sale, rewards, bridged token and rental escrow from config/arbitrum",
+    )
+      .addOption({
+        name: "licenses",
+        description: "licence config",
+        defaultValue: "config/arbitrum/licenses.json",
+      })
+      .addOption({
+        name: "escrow",
+        description: "rental escrow config",
+        defaultValue: "config/arbitrum/escrow.json",
+      }),
   )
-    .addOption({
-      name: "licenses",
-      description: "licence config",
-      defaultValue: "config/arbitrum/licenses.json",
-    })
-    .addOption({
-      name: "escrow",
-      description: "rental escrow config",
-      defaultValue: "config/arbitrum/escrow.json",
-    })
-    .addOption({
-      name: "strategy",
-      description:
-        "Ignition strategy: create2 (CreateX: addresses from the deployer and the config) or basic",
-      defaultValue: "create2",
-    })
-    .addOption({
-      name: "salt",
-      description:
-        "CREATE2 salt tag: a new deployment of the same contracts by the same deployer needs a new one",
-      defaultValue: "v1",
-    })
     .addFlag({ name: "dryRun", description: "validate the config only" })
     .setAction(built(() => import("./scripts/tasks/deploy-arbitrum.js")))
     .build(),
