@@ -1,0 +1,603 @@
+//! One runtime test per account-validation attack class (issue 14), each against the
+//! instruction where it bites hardest: `settle_rental`, which moves a rental's whole escrow and
+//! whose amounts the market authority alone may choose. Every malicious instruction is built by
+//! hand (tampered `AccountMeta`s or forged accounts written with `set_account`) and must fail
+//! with the exact Anchor or program error. The table in docs/ATTACKS.md maps classes to tests.
+
+mod common;
+
+use anchor_lang::{
+    error::ErrorCode,
+    prelude::Pubkey,
+    solana_program::instruction::{AccountMeta, Instruction},
+    Discriminator, InstructionData, ToAccountMetas,
+};
+use anchor_spl::{token::spl_token, token_2022::spl_token_2022};
+use common::*;
+use compute_market::{
+    accounts as acc,
+    constants::*,
+    errors::MarketError,
+    instruction as ix,
+    instructions::{CreateRentalArgs, OfferArgs},
+    state::Supplier,
+};
+use solana_account::{AccountSharedData, ReadableAccount, WritableAccount};
+use solana_keypair::Keypair;
+use solana_program_pack::Pack;
+use solana_signer::Signer;
+use solana_transaction_error::TransactionError;
+use svm_harness::solana_program_test::BanksClientError;
+
+const USDC: u64 = 1_000_000;
+const TOKEN: u64 = 1_000_000_000;
+const HOURLY: u64 = 20 * USDC;
+const HOURS: u32 = 10;
+
+fn pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &compute_market::ID).0
+}
+
+fn escrow_vault(market: &Pubkey, mint: &Pubkey) -> Pubkey {
+    pda(&[ESCROW_VAULT_SEED, market.as_ref(), mint.as_ref()])
+}
+
+fn rental_pda(market: &Pubkey, customer: &Pubkey, id: u64) -> Pubkey {
+    pda(&[
+        RENTAL_SEED,
+        market.as_ref(),
+        customer.as_ref(),
+        &id.to_le_bytes(),
+    ])
+}
+
+fn program_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: compute_market::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+fn anchor_error(err: BanksClientError, expected: ErrorCode) {
+    assert_eq!(anchor_code(err), expected as u32, "expected {expected:?}");
+}
+
+/// A non-canonical address for `seeds`: derived with a lower bump than the canonical one.
+fn non_canonical_pda(seeds: &[&[u8]]) -> (Pubkey, u8) {
+    let (_, canonical) = Pubkey::find_program_address(seeds, &compute_market::ID);
+    (0..canonical)
+        .rev()
+        .find_map(|bump| {
+            let mut with_bump = seeds.to_vec();
+            let b = [bump];
+            with_bump.push(&b);
+            Pubkey::create_program_address(&with_bump, &compute_market::ID)
+                .ok()
+                .map(|address| (address, bump))
+        })
+        .expect("a non-canonical bump exists")
+}
+
+/// A market with both escrow vaults, one supplier and one started stablecoin rental.
+struct Arena {
+    s: Setup,
+    treasury: Keypair,
+    supplier_owner: Keypair,
+    supplier: Pubkey,
+    customer: Keypair,
+    /// [stable, token] accounts of customer, supplier owner, treasury
+    customer_ata: [Pubkey; 2],
+    supplier_ata: [Pubkey; 2],
+    treasury_ata: [Pubkey; 2],
+    rental: Pubkey,
+}
+
+impl Arena {
+    fn mints(&self) -> [Pubkey; 2] {
+        [self.s.stable_mint, self.s.token_mint]
+    }
+
+    async fn new() -> Self {
+        let mut s = setup().await;
+        let treasury = Keypair::new();
+        let init = initialize_ix(
+            &s.creator.pubkey(),
+            &s.stable_mint,
+            &s.token_mint,
+            default_args(treasury.pubkey()),
+        );
+        s.chain
+            .send(&[init], &[&s.creator])
+            .await
+            .expect("initialize");
+        for mint in [s.stable_mint, s.token_mint] {
+            let vault = program_ix(
+                acc::InitEscrowVault {
+                    authority: s.creator.pubkey(),
+                    market: s.market,
+                    mint,
+                    escrow_vault: escrow_vault(&s.market, &mint),
+                    token_program: spl_token::ID,
+                    system_program: anchor_lang::system_program::ID,
+                },
+                ix::InitEscrowVault {},
+            );
+            s.chain
+                .send(&[vault], &[&s.creator])
+                .await
+                .expect("escrow vault");
+        }
+        let supplier_owner = Keypair::new();
+        let customer = Keypair::new();
+        for k in [&supplier_owner, &customer] {
+            s.chain.airdrop(&k.pubkey(), 10_000_000_000).await;
+        }
+        let supplier = pda(&[
+            SUPPLIER_SEED,
+            s.market.as_ref(),
+            supplier_owner.pubkey().as_ref(),
+        ]);
+        let register = program_ix(
+            acc::RegisterSupplier {
+                owner: supplier_owner.pubkey(),
+                market: s.market,
+                supplier,
+                system_program: anchor_lang::system_program::ID,
+            },
+            ix::RegisterSupplier {
+                args: OfferArgs {
+                    gpu_model: "H100-80GB".into(),
+                    gpu_count: 8,
+                    hourly_price: HOURLY,
+                    min_token_price: 0,
+                },
+            },
+        );
+        s.chain
+            .send(&[register], &[&supplier_owner])
+            .await
+            .expect("register supplier");
+        let mut a = Arena {
+            rental: rental_pda(&s.market, &customer.pubkey(), 1),
+            s,
+            treasury,
+            supplier_owner,
+            supplier,
+            customer,
+            customer_ata: [Pubkey::default(); 2],
+            supplier_ata: [Pubkey::default(); 2],
+            treasury_ata: [Pubkey::default(); 2],
+        };
+        for (i, mint) in a.mints().into_iter().enumerate() {
+            a.customer_ata[i] =
+                a.s.chain
+                    .create_token_account(&mint, &a.customer.pubkey())
+                    .await;
+            a.supplier_ata[i] =
+                a.s.chain
+                    .create_token_account(&mint, &a.supplier_owner.pubkey())
+                    .await;
+            a.treasury_ata[i] =
+                a.s.chain
+                    .create_token_account(&mint, &a.treasury.pubkey())
+                    .await;
+        }
+        let (auth, s0, s1) = (&a.s.mint_authority, a.s.stable_mint, a.s.token_mint);
+        a.s.chain
+            .mint_to(&s0, auth, &a.customer_ata[0], 10_000 * USDC)
+            .await;
+        a.s.chain
+            .mint_to(&s1, auth, &a.customer_ata[1], 10_000 * TOKEN)
+            .await;
+        // a stablecoin rental, started: settleable by the authority at once
+        let create = program_ix(
+            acc::CreateRental {
+                customer: a.customer.pubkey(),
+                market: a.s.market,
+                supplier: a.supplier,
+                rental: a.rental,
+                payment_mint: a.s.stable_mint,
+                customer_token_account: a.customer_ata[0],
+                escrow_vault: escrow_vault(&a.s.market, &a.s.stable_mint),
+                token_program: spl_token::ID,
+                system_program: anchor_lang::system_program::ID,
+            },
+            ix::CreateRental {
+                args: CreateRentalArgs {
+                    rental_id: 1,
+                    hours: HOURS,
+                    max_amount: u64::MAX,
+                },
+            },
+        );
+        let customer = a.customer.insecure_clone();
+        a.s.chain
+            .send(&[create], &[&customer])
+            .await
+            .expect("create rental");
+        let start = program_ix(
+            acc::StartRental {
+                owner: a.supplier_owner.pubkey(),
+                market: a.s.market,
+                supplier: a.supplier,
+                rental: a.rental,
+            },
+            ix::StartRental {},
+        );
+        let owner = a.supplier_owner.insecure_clone();
+        a.s.chain
+            .send(&[start], &[&owner])
+            .await
+            .expect("start rental");
+        a
+    }
+
+    /// The honest accounts of `settle_rental` for the started rental, by `settler`.
+    fn settle_accounts(&self, settler: &Pubkey) -> acc::SettleRental {
+        acc::SettleRental {
+            settler: *settler,
+            market: self.s.market,
+            supplier: self.supplier,
+            rental: self.rental,
+            customer: self.customer.pubkey(),
+            payment_mint: self.s.stable_mint,
+            escrow_vault: escrow_vault(&self.s.market, &self.s.stable_mint),
+            supplier_token_account: self.supplier_ata[0],
+            treasury_token_account: self.treasury_ata[0],
+            customer_token_account: self.customer_ata[0],
+            token_program: spl_token::ID,
+        }
+    }
+
+    fn settle_ix(&self, accounts: acc::SettleRental, delivered_hours: u32) -> Instruction {
+        program_ix(accounts, ix::SettleRental { delivered_hours })
+    }
+
+    /// The market authority settles with `accounts` (0 hours delivered: the customer's dream).
+    async fn settle_as_authority(
+        &mut self,
+        accounts: acc::SettleRental,
+    ) -> Result<(), BanksClientError> {
+        let i = self.settle_ix(accounts, 0);
+        let creator = self.s.creator.insecure_clone();
+        self.s.chain.send(&[i], &[&creator]).await
+    }
+
+    async fn account(&mut self, address: Pubkey) -> Option<AccountSharedData> {
+        self.s
+            .chain
+            .ctx
+            .banks_client
+            .get_account(address)
+            .await
+            .unwrap()
+            .map(Into::into)
+    }
+
+    /// Writes a copy of the account at `from` to a fresh address, owned by `owner`, with
+    /// `tamper` applied to its data.
+    async fn forge_copy(
+        &mut self,
+        from: Pubkey,
+        at: Pubkey,
+        owner: Pubkey,
+        tamper: impl FnOnce(&mut [u8]),
+    ) -> Pubkey {
+        let mut account = self.account(from).await.expect("original exists");
+        account.set_owner(owner);
+        tamper(account.data_as_mut_slice());
+        self.s.chain.ctx.set_account(&at, &account);
+        at
+    }
+
+    /// The rental is intact after a refused attack: still open, escrow untouched.
+    async fn assert_untouched(&mut self) {
+        assert!(
+            self.account(self.rental).await.is_some(),
+            "rental still open"
+        );
+        let vault = escrow_vault(&self.s.market, &self.s.stable_mint);
+        assert_eq!(
+            self.s.chain.token_account(&vault).await.amount,
+            210 * USDC,
+            "escrow untouched"
+        );
+    }
+}
+
+/// Missing signer: anyone (the customer, say) names the market authority as settler without
+/// its signature, to have the rental settled with 0 hours delivered (a full refund).
+#[tokio::test]
+async fn missing_signer() {
+    let mut a = Arena::new().await;
+    let mut i = a.settle_ix(a.settle_accounts(&a.s.creator.pubkey()), 0);
+    assert_eq!(i.accounts[0].pubkey, a.s.creator.pubkey());
+    i.accounts[0].is_signer = false;
+    // only the fee payer signs (the attacker's key: the rental's customer is not a signer here)
+    let err = a.s.chain.send(&[i], &[]).await.unwrap_err();
+    anchor_error(err, ErrorCode::AccountNotSigner);
+    a.assert_untouched().await;
+}
+
+/// Wrong owner: a byte-for-byte copy of the rental owned by another program (which its
+/// owner could write freely, e.g. with a larger price) is refused before its data is read.
+#[tokio::test]
+async fn wrong_owner() {
+    let mut a = Arena::new().await;
+    let foreign = a
+        .forge_copy(a.rental, Pubkey::new_unique(), Pubkey::new_unique(), |_| {})
+        .await;
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.rental = foreign;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::AccountOwnedByWrongProgram);
+    a.assert_untouched().await;
+}
+
+/// Type cosplay: an account owned by the program, of exactly a rental's size and layout, but
+/// carrying another type's discriminator (Supplier); and a real Supplier account as the rental.
+#[tokio::test]
+async fn type_cosplay() {
+    let mut a = Arena::new().await;
+    let cosplay = a
+        .forge_copy(a.rental, Pubkey::new_unique(), compute_market::ID, |data| {
+            data[..8].copy_from_slice(Supplier::DISCRIMINATOR)
+        })
+        .await;
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.rental = cosplay;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::AccountDiscriminatorMismatch);
+
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.rental = a.supplier;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::AccountDiscriminatorMismatch);
+    a.assert_untouched().await;
+}
+
+/// Wrong mint or token program: the rental paid in stablecoin settled in the token (the
+/// token's vault and accounts), a refund account in the other mint, and Token-2022 as the
+/// token program.
+#[tokio::test]
+async fn wrong_mint_or_token_program() {
+    let mut a = Arena::new().await;
+    let token = a.s.token_mint;
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.payment_mint = token;
+    accounts.escrow_vault = escrow_vault(&a.s.market, &token);
+    accounts.supplier_token_account = a.supplier_ata[1];
+    accounts.treasury_token_account = a.treasury_ata[1];
+    accounts.customer_token_account = a.customer_ata[1];
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintHasOne);
+
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.customer_token_account = a.customer_ata[1];
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintTokenMint);
+
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.token_program = spl_token_2022::ID;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::InvalidProgramId);
+    a.assert_untouched().await;
+}
+
+/// Token-2022 look-alike: an account owned by Token-2022 whose data is an SPL Token account of
+/// the very same mint address bytes and the customer as authority.
+#[tokio::test]
+async fn token_2022_account_with_the_same_mint_bytes() {
+    let mut a = Arena::new().await;
+    let lookalike = Pubkey::new_unique();
+    let state = spl_token::state::Account {
+        mint: a.s.stable_mint,
+        owner: a.customer.pubkey(),
+        amount: 0,
+        state: spl_token::state::AccountState::Initialized,
+        ..Default::default()
+    };
+    let mut data = vec![0u8; spl_token::state::Account::LEN];
+    state.pack_into_slice(&mut data);
+    let real = a.account(a.customer_ata[0]).await.unwrap();
+    let mut account = AccountSharedData::new(real.lamports(), data.len(), &spl_token_2022::ID);
+    account.set_data_from_slice(&data);
+    a.s.chain.ctx.set_account(&lookalike, &account);
+
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.customer_token_account = lookalike;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::AccountOwnedByWrongProgram);
+    a.assert_untouched().await;
+}
+
+/// Duplicate mutable accounts: the customer's account passed as the supplier's payee too, and
+/// the escrow vault as its own refund account.
+#[tokio::test]
+async fn duplicate_mutable_accounts() {
+    let mut a = Arena::new().await;
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.supplier_token_account = accounts.customer_token_account;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintDuplicateMutableAccount);
+
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.customer_token_account = accounts.escrow_vault;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintDuplicateMutableAccount);
+    a.assert_untouched().await;
+}
+
+/// Non-canonical bump: the market (checked with its stored bump, `bump = market.bump`) and the
+/// escrow vault (checked with the canonical bump, `bump`) copied to addresses derived from the
+/// same seeds with a lower bump. Nobody but the program can create accounts at its PDAs, so the
+/// copies are written with `set_account`: the test shows the seeds check itself refuses them.
+#[tokio::test]
+async fn non_canonical_bump() {
+    let mut a = Arena::new().await;
+    let creator = a.s.creator.pubkey();
+    let (market_alias, _) = non_canonical_pda(&[MARKET_SEED, creator.as_ref()]);
+    a.forge_copy(a.s.market, market_alias, compute_market::ID, |_| {})
+        .await;
+    let mut accounts = a.settle_accounts(&creator);
+    accounts.market = market_alias;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+
+    let (market, mint) = (a.s.market, a.s.stable_mint);
+    let vault = escrow_vault(&market, &mint);
+    let (vault_alias, _) = non_canonical_pda(&[ESCROW_VAULT_SEED, market.as_ref(), mint.as_ref()]);
+    a.forge_copy(vault, vault_alias, spl_token::ID, |_| {})
+        .await;
+    let mut accounts = a.settle_accounts(&creator);
+    accounts.escrow_vault = vault_alias;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+    a.assert_untouched().await;
+}
+
+/// PDA of another market: an attacker creates their own market (so is its authority, free to
+/// report any delivered hours) and settles the victim market's rental through it; and names
+/// the other market's escrow vault while settling in the victim's market.
+#[tokio::test]
+async fn pda_of_another_market() {
+    let mut a = Arena::new().await;
+    let attacker = Keypair::new();
+    a.s.chain.airdrop(&attacker.pubkey(), 10_000_000_000).await;
+    let (stable, token) = (a.s.stable_mint, a.s.token_mint);
+    let init = initialize_ix(
+        &attacker.pubkey(),
+        &stable,
+        &token,
+        default_args(attacker.pubkey()),
+    );
+    a.s.chain.send(&[init], &[&attacker]).await.unwrap();
+    let theirs = market_pda(&attacker.pubkey());
+    let vault = program_ix(
+        acc::InitEscrowVault {
+            authority: attacker.pubkey(),
+            market: theirs,
+            mint: stable,
+            escrow_vault: escrow_vault(&theirs, &stable),
+            token_program: spl_token::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        ix::InitEscrowVault {},
+    );
+    a.s.chain.send(&[vault], &[&attacker]).await.unwrap();
+
+    let mut accounts = a.settle_accounts(&attacker.pubkey());
+    accounts.market = theirs;
+    let i = a.settle_ix(accounts, 0);
+    let err = a.s.chain.send(&[i], &[&attacker]).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintHasOne);
+
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.escrow_vault = escrow_vault(&theirs, &stable);
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+    a.assert_untouched().await;
+}
+
+/// Closed-account revival within one transaction: settle (closes the rental), refund the
+/// closed address its rent, settle again. Anchor's `close` hands the account to the system
+/// program with no data, so the revived address is no longer the program's.
+#[tokio::test]
+async fn closed_account_revival_in_one_transaction() {
+    let mut a = Arena::new().await;
+    let creator = a.s.creator.insecure_clone();
+    let settle = a.settle_ix(a.settle_accounts(&creator.pubkey()), HOURS);
+    let revive = solana_system_interface::instruction::transfer(
+        &a.s.chain.payer().pubkey(),
+        &a.rental,
+        10_000_000,
+    );
+    let err =
+        a.s.chain
+            .send(
+                &[settle.clone(), revive.clone(), settle.clone()],
+                &[&creator],
+            )
+            .await
+            .unwrap_err();
+    // refused at the second settlement (instruction 2), the first one having run
+    assert!(
+        matches!(
+            err,
+            BanksClientError::TransactionError(TransactionError::InstructionError(2, _))
+        ),
+        "{err:?}"
+    );
+    anchor_error(err, ErrorCode::AccountOwnedByWrongProgram);
+    // the whole transaction reverted, the first settlement included
+    a.assert_untouched().await;
+
+    // the honest accounts of every attack in this file: settlement and revival alone pass, and
+    // the revived address is a system account without data
+    a.s.chain
+        .send(&[settle, revive], &[&creator])
+        .await
+        .expect("settle");
+    let revived = a.account(a.rental).await.expect("revived");
+    assert_eq!(
+        (revived.owner(), revived.data().len()),
+        (&anchor_lang::system_program::ID, 0)
+    );
+}
+
+/// Sysvar spoofing: the program takes no sysvar account (time comes from the `Clock::get`
+/// syscall), so there is no account slot to spoof; a forged clock far in the future appended
+/// to a stranger's early settlement is refused as an unexpected account.
+#[tokio::test]
+async fn sysvar_spoofing() {
+    let mut a = Arena::new().await;
+    let stranger = Keypair::new();
+    a.s.chain.airdrop(&stranger.pubkey(), 1_000_000_000).await;
+    let mut clock = a.s.chain.clock().await;
+    clock.unix_timestamp += 365 * 86_400;
+    let forged = Pubkey::new_unique();
+    let data = bincode_clock(&clock);
+    let mut account = AccountSharedData::new(1_000_000_000, data.len(), &Pubkey::new_unique());
+    account.set_data_from_slice(&data);
+    a.s.chain.ctx.set_account(&forged, &account);
+
+    let mut i = a.settle_ix(a.settle_accounts(&stranger.pubkey()), HOURS);
+    i.accounts.push(AccountMeta::new_readonly(forged, false));
+    let err = a.s.chain.send(&[i], &[&stranger]).await.unwrap_err();
+    assert_eq!(
+        anchor_code(err),
+        code(MarketError::UnexpectedRemainingAccounts)
+    );
+    // and without it, the real clock says it is too early
+    let i = a.settle_ix(a.settle_accounts(&stranger.pubkey()), HOURS);
+    let err = a.s.chain.send(&[i], &[&stranger]).await.unwrap_err();
+    assert_eq!(anchor_code(err), code(MarketError::SettlementNotAllowed));
+    a.assert_untouched().await;
+}
+
+/// The Clock sysvar's account layout (five little-endian 8-byte fields).
+fn bincode_clock(c: &solana_clock::Clock) -> Vec<u8> {
+    [
+        c.slot.to_le_bytes(),
+        c.epoch_start_timestamp.to_le_bytes(),
+        c.epoch.to_le_bytes(),
+        c.leader_schedule_epoch.to_le_bytes(),
+        c.unix_timestamp.to_le_bytes(),
+    ]
+    .concat()
+}
+
+/// Arbitrary CPI target: the escrow's transfers go through `token_program`; an executable
+/// program that is not SPL Token (the system program) and a non-program address are refused.
+#[tokio::test]
+async fn arbitrary_cpi_target() {
+    let mut a = Arena::new().await;
+    for target in [anchor_lang::system_program::ID, Pubkey::new_unique()] {
+        let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+        accounts.token_program = target;
+        let err = a.settle_as_authority(accounts).await.unwrap_err();
+        anchor_error(err, ErrorCode::InvalidProgramId);
+    }
+    a.assert_untouched().await;
+}
