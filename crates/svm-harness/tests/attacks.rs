@@ -386,7 +386,7 @@ async fn wrong_mint_or_token_program() {
 }
 
 /// Token-2022 look-alike: an account owned by Token-2022 whose data is an SPL Token account of
-/// the very same mint address bytes and the customer as authority.
+/// the very same mint address bytes and the customer as authority; and a Token-2022 mint.
 #[tokio::test]
 async fn token_2022_account_with_the_same_mint_bytes() {
     let mut a = Arena::new().await;
@@ -407,6 +407,14 @@ async fn token_2022_account_with_the_same_mint_bytes() {
 
     let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
     accounts.customer_token_account = lookalike;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::AccountOwnedByWrongProgram);
+
+    // and a Token-2022 mint (same authority, same decimals) as the payment mint
+    let authority = a.s.mint_authority.pubkey();
+    let mint_2022 = a.s.chain.create_mint_2022(&authority, DECIMALS).await;
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.payment_mint = mint_2022;
     let err = a.settle_as_authority(accounts).await.unwrap_err();
     anchor_error(err, ErrorCode::AccountOwnedByWrongProgram);
     a.assert_untouched().await;
