@@ -168,14 +168,24 @@ export interface ArbitrumDeployment {
   run: IgnitionRun;
 }
 
-/** A config address: `0x…`, or `signer:N` (the network's N-th account, local chains). */
-export async function resolveRef(ethers: HardhatEthers, ref: string): Promise<string> {
-  const m = /^signer:(\d+)$/.exec(ref);
-  if (!m) return ethers.getAddress(ref);
+/**
+ * Resolves config addresses: `0x…`, or `signer:N` (the network's N-th account, local chains). The
+ * accounts are read once, however many references a plan resolves.
+ */
+export async function refResolver(ethers: HardhatEthers): Promise<(ref: string) => string> {
   const signers = await ethers.getSigners();
-  const s = signers[Number(m[1])];
-  if (!s) throw new Error(`${ref}: this network has only ${signers.length} accounts`);
-  return s.getAddress();
+  return (ref) => {
+    const m = /^signer:(\d+)$/.exec(ref);
+    if (!m) return ethers.getAddress(ref);
+    const s = signers[Number(m[1])];
+    if (!s) throw new Error(`${ref}: this network has only ${signers.length} accounts`);
+    return s.address;
+  };
+}
+
+/** One config address (see `refResolver`). */
+export async function resolveRef(ethers: HardhatEthers, ref: string): Promise<string> {
+  return (await refResolver(ethers))(ref);
 }
 
 /**
@@ -222,7 +232,7 @@ export async function arbitrumPlan(
   escrowConfig: EscrowConfig | undefined,
   p: { deployer: string; start: number; stablecoin: string | "mock" },
 ): Promise<{ plan: ArbitrumPlan; allowlist: ReturnType<typeof allowlistTree> }> {
-  const resolve = (ref: string) => resolveRef(ethers, ref);
+  const resolve = await refResolver(ethers);
   const l = config.license;
   const s = config.sale;
   const allowlist = allowlistTree(

@@ -12,6 +12,7 @@ import {
 } from "../../types/ethers-contracts/index.js";
 import type { Denomination } from "../units.js";
 
+import { refResolver } from "./arbitrum.js";
 import { LOCAL_CHAIN_IDS } from "./ignition.js";
 import { arbitrumRecord, ethereumRecord } from "./records.js";
 
@@ -62,16 +63,16 @@ export async function ethereumContext(conn: EvmConnection, account: string | num
   return { ethers, networkName, record, signer };
 }
 
-/** An address, or `signer:N` for account N of the network. */
+/** An address, or `signer:N` for account N of the network (`refResolver`), named by `option` in errors. */
 export async function addressRef(ethers: HardhatEthers, ref: string, option: string): Promise<string> {
-  const signerRef = /^signer:(\d+)$/.exec(ref);
-  if (signerRef) {
-    const signer = (await ethers.getSigners())[Number(signerRef[1])];
-    if (!signer) throw new Error(`${option} '${ref}': no such account on the network`);
-    return signer.address;
+  if (!/^(0x[0-9a-fA-F]{40}|signer:\d+)$/.test(ref))
+    throw new Error(`${option} '${ref}': not a 0x address or signer:N`);
+  const resolve = await refResolver(ethers);
+  try {
+    return resolve(ref.startsWith("0x") ? ref.toLowerCase() : ref);
+  } catch {
+    throw new Error(`${option} '${ref}': no such account on the network`);
   }
-  if (!/^0x[0-9a-fA-F]{40}$/.test(ref)) throw new Error(`${option} '${ref}': not a 0x address or signer:N`);
-  return ethers.getAddress(ref.toLowerCase());
 }
 
 /** Moves a local EVM chain's clock forward by `seconds` and mines a block; returns the new time. */

@@ -23,6 +23,7 @@ import {
   type EmissionSchedule,
   type GuardianCanceller,
 } from "../../types/ethers-contracts/index.js";
+import { refResolver } from "./arbitrum.js";
 import { deployModule, digest, openRun, pinPlan, type IgnitionRun, type Strategy } from "./ignition.js";
 import { DAY, type Tokenomics } from "./tokenomics.js";
 
@@ -40,19 +41,10 @@ export interface EthereumDeployment {
   run: IgnitionRun;
 }
 
-/** A config address: `0x…`, `signer:N` (the network's N-th account) or `timelock`. */
+/** A config address: `0x…`, `signer:N` (the network's N-th account) or `timelock` (kept as is). */
 async function resolver(ethers: HardhatEthers) {
-  const signers = await ethers.getSigners();
-  return async (ref: string): Promise<string> => {
-    if (ref === "timelock") return ref;
-    const m = /^signer:(\d+)$/.exec(ref);
-    if (m) {
-      const signer = signers[Number(m[1])];
-      if (!signer) throw new Error(`${ref}: this network has only ${signers.length} accounts`);
-      return signer.getAddress();
-    }
-    return ethers.getAddress(ref);
-  };
+  const resolve = await refResolver(ethers);
+  return (ref: string): string => (ref === "timelock" ? ref : resolve(ref));
 }
 
 /** The first-run values of a deployment: its genesis time and the veto's expiry. */
