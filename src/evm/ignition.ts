@@ -117,6 +117,7 @@ export async function openRun(
           `deployment ${opts.deploymentId} began with the ${run.strategy} strategy, not ${opts.strategy}: nothing sent`,
         );
       }
+      repairInterrupted(dir!, log);
       log(`resuming deployment ${opts.deploymentId} (begun ${run.startedAt})`);
       return { ...run, dir };
     }
@@ -134,6 +135,54 @@ export async function openRun(
   };
   if (file) writeJsonAtomic(file, run);
   return { ...run, dir };
+}
+
+/**
+ * A run killed while Ignition was writing leaves a torn file: the journal's last line cut short, or
+ * deployed_addresses.json (rewritten whole, not atomically, after each contract) empty or cut.
+ * The journal is the record: a torn last line is a message that was never complete (dropped), and
+ * the addresses file is rebuilt from the journal's completed deployments.
+ */
+export function repairInterrupted(dir: string, log: (line: string) => void): void {
+  const journal = path.join(dir, "journal.jsonl");
+  if (!existsSync(journal)) return;
+  const lines = readFileSync(journal, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
+  const parsed: { type?: string; futureId?: string; result?: { type?: string; address?: string } }[] = [];
+  for (const [i, line] of lines.entries()) {
+    try {
+      parsed.push(JSON.parse(line));
+    } catch {
+      if (i !== lines.length - 1)
+        throw new Error(`${journal}: line ${i + 1} is not JSON: the journal is damaged`);
+      writeFileSync(journal, lines.slice(0, -1).join("\n") + "\n");
+      log(
+        `${path.basename(dir)}: dropped the journal's torn last line (the run was killed while writing it)`,
+      );
+    }
+  }
+  const addresses = path.join(dir, "deployed_addresses.json");
+  if (!existsSync(addresses)) return;
+  try {
+    JSON.parse(readFileSync(addresses, "utf8"));
+  } catch {
+    const rebuilt: Record<string, string> = {};
+    for (const m of parsed) {
+      if (
+        m.type === "DEPLOYMENT_EXECUTION_STATE_COMPLETE" &&
+        m.result?.type === "SUCCESS" &&
+        m.futureId &&
+        m.result.address
+      ) {
+        rebuilt[m.futureId] = m.result.address;
+      }
+    }
+    writeJsonAtomic(addresses, rebuilt);
+    log(
+      `${path.basename(dir)}: rebuilt deployed_addresses.json from the journal (the run was killed while writing it)`,
+    );
+  }
 }
 
 /**
