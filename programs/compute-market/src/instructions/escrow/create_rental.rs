@@ -5,7 +5,7 @@ use crate::{
     constants::{ESCROW_VAULT_SEED, MARKET_SEED, MAX_RENTAL_HOURS, RENTAL_SEED, SUPPLIER_SEED},
     errors::MarketError,
     events::RentalCreated,
-    math::stable_to_token,
+    math::{rental_quote, RentalQuote, TokenTerms},
     state::{MarketConfig, Rental, RentalState, Supplier},
 };
 
@@ -18,18 +18,9 @@ pub struct CreateRentalArgs {
     pub max_amount: u64,
 }
 
-/// What a rental costs in one payment mint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RentalQuote {
-    pub price: u64,
-    pub fee: u64,
-}
-
-/// Price and fee of `hours` of `supplier` paid in `mint`. In the stablecoin: the fee is
-/// `fee_bps` of the price, rounded up. In the market token: the fee is reduced by
-/// `token_discount_bps` (the waived part rounded down), and price and fee are converted at the
-/// current token price, rounded up; a price older than `max_price_staleness`, or below the
-/// supplier's `min_token_price`, is refused.
+/// Price and fee of `hours` of `supplier` paid in `mint` (the arithmetic: `math::rental_quote`).
+/// Paid in the market token, a price older than `max_price_staleness`, or below the supplier's
+/// `min_token_price`, is refused.
 pub fn quote(
     market: &MarketConfig,
     supplier: &Supplier,
@@ -38,31 +29,25 @@ pub fn quote(
     hours: u32,
     now: i64,
 ) -> Result<RentalQuote> {
-    let price_stable = supplier
-        .hourly_price
-        .checked_mul(hours as u64)
-        .ok_or(MarketError::MathOverflow)?;
-    let fee_stable = market.fee().of_ceil(price_stable)?;
-    if !pay_in_token {
-        return Ok(RentalQuote {
-            price: price_stable,
-            fee: fee_stable,
-        });
-    }
-    require!(
-        market.token_price > 0
-            && now.saturating_sub(market.token_price_updated_at) <= market.max_price_staleness,
-        MarketError::StalePrice
-    );
-    require!(
-        market.token_price >= supplier.min_token_price,
-        MarketError::TokenPriceBelowFloor
-    );
-    let waived = market.token_discount().of_floor(fee_stable)?;
-    Ok(RentalQuote {
-        price: stable_to_token(price_stable, market.token_price, mint.decimals)?,
-        fee: stable_to_token(fee_stable - waived, market.token_price, mint.decimals)?,
-    })
+    let token = if pay_in_token {
+        require!(
+            market.token_price > 0
+                && now.saturating_sub(market.token_price_updated_at) <= market.max_price_staleness,
+            MarketError::StalePrice
+        );
+        require!(
+            market.token_price >= supplier.min_token_price,
+            MarketError::TokenPriceBelowFloor
+        );
+        Some(TokenTerms {
+            discount: market.token_discount(),
+            price: market.token_price,
+            decimals: mint.decimals,
+        })
+    } else {
+        None
+    };
+    rental_quote(supplier.hourly_price, hours, market.fee(), token)
 }
 
 #[derive(Accounts)]
@@ -147,10 +132,7 @@ pub fn handler(ctx: Context<CreateRental>, args: CreateRentalArgs) -> Result<()>
         args.hours,
         now,
     )?;
-    let total = q
-        .price
-        .checked_add(q.fee)
-        .ok_or(MarketError::MathOverflow)?;
+    let total = q.total()?;
     require!(total <= args.max_amount, MarketError::SlippageExceeded);
 
     let market = &mut ctx.accounts.market;

@@ -6,7 +6,7 @@ use crate::{
     constants::{ESCROW_VAULT_SEED, MARKET_SEED},
     errors::MarketError,
     events::RentalSettled,
-    math::pro_rata_floor,
+    math::settlement,
     state::{MarketConfig, Rental, RentalState, Supplier},
 };
 
@@ -56,31 +56,6 @@ pub struct SettleRental<'info> {
     pub token_program: Program<'info, Token>,
 }
 
-/// How a rental's escrow splits when `delivered` of its hours were delivered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Settlement {
-    pub to_supplier: u64,
-    pub fee: u64,
-    pub refund: u64,
-}
-
-/// Supplier and fee are paid pro rata, rounded down; the customer gets the exact remainder,
-/// so the three always sum to the escrow and nothing is paid out that was not escrowed.
-pub fn split(rental: &Rental, delivered: u32) -> Result<Settlement> {
-    require!(
-        delivered <= rental.hours,
-        MarketError::InvalidDeliveredHours
-    );
-    let to_supplier = pro_rata_floor(rental.price, delivered, rental.hours)?;
-    let fee = pro_rata_floor(rental.fee, delivered, rental.hours)?;
-    let refund = rental.escrowed() - to_supplier - fee;
-    Ok(Settlement {
-        to_supplier,
-        fee,
-        refund,
-    })
-}
-
 pub fn handler(ctx: Context<SettleRental>, delivered_hours: u32) -> Result<()> {
     require!(
         ctx.remaining_accounts.is_empty(),
@@ -114,7 +89,7 @@ pub fn handler(ctx: Context<SettleRental>, delivered_hours: u32) -> Result<()> {
     } else {
         return err!(MarketError::SettlementNotAllowed);
     };
-    let s = split(rental, delivered)?;
+    let s = settlement(rental.price, rental.fee, delivered, rental.hours)?;
 
     let escrowed_total = rental.escrowed();
     let mint = rental.payment_mint;
