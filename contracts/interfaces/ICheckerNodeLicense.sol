@@ -6,7 +6,8 @@ pragma solidity ^0.8.28;
 ///         price tiers, transfer-locked until a governance-set date (which, once passed, is final:
 ///         a lifted lock never comes back), operable by a delegate. `tokenURI` is the tier's base
 ///         URI followed by the id, or "" when the tier has no base URI; `setApprovalForAll`
-///         rejects the zero operator with OpenZeppelin's `ERC721InvalidOperator(address(0))`.
+///         rejects the zero operator with OpenZeppelin's `ERC721InvalidOperator(address(0))`;
+///         `approve` and the transfers keep ERC721A's `payable` signature but refuse any ETH.
 interface ICheckerNodeLicense {
     /// @notice Minting `quantity` more would exceed `maxSupply`.
     error LicenseMaxSupplyExceeded(uint256 requested, uint256 remaining);
@@ -20,6 +21,9 @@ interface ICheckerNodeLicense {
     error LicenseNotOwner(uint256 tokenId, address caller);
     /// @notice Royalty above the bound.
     error LicenseRoyaltyTooHigh(uint256 bps);
+    /// @notice ETH sent with `approve` or a transfer: ERC721A declares them `payable` (as ERC-721
+    ///         allows), this contract takes no ETH there (it would be stuck).
+    error LicenseNoEther(uint256 value);
 
     /// @notice `operator` now runs `tokenId` (zero: revoked).
     event OperatorSet(uint256 indexed tokenId, address indexed owner, address indexed operator);

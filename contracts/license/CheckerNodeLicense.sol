@@ -139,6 +139,19 @@ contract CheckerNodeLicense is ICheckerNodeLicense, IERC721Errors, ERC721A, ERC2
         super.setApprovalForAll(operator, approved);
     }
 
+    /// @notice ERC-721 `approve`; refuses ETH (`LicenseNoEther`): nothing could withdraw it.
+    function approve(address to, uint256 tokenId) public payable override {
+        if (msg.value != 0) revert LicenseNoEther(msg.value);
+        super.approve(to, tokenId);
+    }
+
+    /// @notice ERC-721 `transferFrom`; refuses ETH (`LicenseNoEther`). Both `safeTransferFrom`
+    ///         overloads of ERC721A call this one, so they refuse it too.
+    function transferFrom(address from, address to, uint256 tokenId) public payable override {
+        if (msg.value != 0) revert LicenseNoEther(msg.value);
+        super.transferFrom(from, to, tokenId);
+    }
+
     function supportsInterface(
         bytes4 interfaceId
     ) public view override(ERC721A, ERC2981, AccessControl) returns (bool) {

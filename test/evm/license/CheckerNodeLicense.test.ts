@@ -58,6 +58,32 @@ describe("CheckerNodeLicense", () => {
       await d.license.connect(d.holder).setApprovalForAll(d.operator.address, true);
       expect(await d.license.isApprovedForAll(d.holder.address, d.operator.address)).to.equal(true);
     });
+
+    it("finding 14 (stuck ETH): approve and every transfer refuse ETH that ERC721A's payable signatures would keep", async () => {
+      const d = await loadFixture(minted);
+      await d.license.setTransferUnlockTime(0n);
+      const license = d.license.connect(d.holder);
+      const [from, to] = [d.holder.address, d.other.address];
+      const value = 1n;
+      const calls = [
+        () => license.approve(to, 1n, { value }),
+        () => license.transferFrom(from, to, 1n, { value }),
+        () => license["safeTransferFrom(address,address,uint256)"](from, to, 1n, { value }),
+        () => license["safeTransferFrom(address,address,uint256,bytes)"](from, to, 1n, "0x", { value }),
+      ];
+      for (const call of calls) {
+        await expect(call()).to.be.revertedWithCustomError(d.license, "LicenseNoEther").withArgs(value);
+      }
+      expect(await ethers.provider.getBalance(await d.license.getAddress())).to.equal(0n);
+      expect(await d.license.ownerOf(1n)).to.equal(from);
+      // without ETH each works as ERC-721 says
+      await license.approve(to, 1n);
+      expect(await d.license.getApproved(1n)).to.equal(to);
+      await license.transferFrom(from, to, 1n);
+      await license["safeTransferFrom(address,address,uint256)"](from, to, 2n);
+      await license["safeTransferFrom(address,address,uint256,bytes)"](from, to, 3n, "0x");
+      expect(await d.license.balanceOf(to)).to.equal(4n);
+    });
   });
 
   it("error: only the minter (the sale) mints", async () => {
