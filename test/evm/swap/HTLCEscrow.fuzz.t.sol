@@ -23,8 +23,13 @@ contract HTLCEscrowFuzzTest is Test {
         RecipientWithdraws,
         StrangerWithdraws,
         MakerCancels,
-        StrangerCancels
+        StrangerCancels,
+        /// the recipient withdraws with a secret that does not hash to the hashlock
+        WrongSecret
     }
+
+    /// What `WrongSecret` presents: any value but `SECRET`.
+    bytes32 internal constant WRONG_SECRET = bytes32(uint256(0xbad));
 
     function setUp() public {
         escrow = new HTLCEscrow();
@@ -70,7 +75,11 @@ contract HTLCEscrowFuzzTest is Test {
         address maker
     ) internal pure returns (bytes memory) {
         uint256 now_ = lockedAt + dt;
-        if (action == Action.RecipientWithdraws || action == Action.StrangerWithdraws) {
+        if (
+            action == Action.RecipientWithdraws ||
+            action == Action.StrangerWithdraws ||
+            action == Action.WrongSecret
+        ) {
             if (dt < t.finality) {
                 return
                     abi.encodeWithSelector(
@@ -90,6 +99,14 @@ contract HTLCEscrowFuzzTest is Test {
             if (action == Action.StrangerWithdraws && dt < t.publicWithdrawal) {
                 return abi.encodeWithSelector(IHTLCEscrow.NotRecipient.selector, STRANGER, RECIPIENT);
             }
+            if (action == Action.WrongSecret) {
+                return
+                    abi.encodeWithSelector(
+                        IHTLCEscrow.InvalidSecret.selector,
+                        HASHLOCK,
+                        keccak256(abi.encodePacked(WRONG_SECRET))
+                    );
+            }
             return "";
         }
         if (dt < t.cancellation) {
@@ -107,7 +124,7 @@ contract HTLCEscrowFuzzTest is Test {
     }
 
     function _caller(Action action, address maker) internal pure returns (address) {
-        if (action == Action.RecipientWithdraws) return RECIPIENT;
+        if (action == Action.RecipientWithdraws || action == Action.WrongSecret) return RECIPIENT;
         if (action == Action.MakerCancels) return maker;
         return STRANGER;
     }
@@ -116,7 +133,9 @@ contract HTLCEscrowFuzzTest is Test {
         bytes memory data =
             action == Action.RecipientWithdraws || action == Action.StrangerWithdraws
                 ? abi.encodeCall(IHTLCEscrow.withdraw, (maker, swapId, SECRET))
-                : abi.encodeCall(IHTLCEscrow.cancel, (maker, swapId));
+                : action == Action.WrongSecret
+                    ? abi.encodeCall(IHTLCEscrow.withdraw, (maker, swapId, WRONG_SECRET))
+                    : abi.encodeCall(IHTLCEscrow.cancel, (maker, swapId));
         vm.prank(_caller(action, maker));
         (ok, ret) = address(escrow).call(data);
     }
@@ -166,7 +185,7 @@ contract HTLCEscrowFuzzTest is Test {
         IHTLCEscrow.Timelocks memory t = _timelocks(raw);
         amount = bound(amount, 1, type(uint128).max);
         deposit = bound(deposit, 1, 1_000 ether);
-        Action action = Action(rawAction % 4);
+        Action action = Action(rawAction % 5);
         vm.prank(makers[0]);
         escrow.lock{value: deposit}(1, RECIPIENT, IERC20(address(token)), amount, HASHLOCK, t);
         uint256 lockedAt_ = block.timestamp;
@@ -242,7 +261,7 @@ contract HTLCEscrowFuzzTest is Test {
 
     function _step(uint256 seed) internal {
         uint256 i = seed % amounts.length;
-        Action action = Action((seed >> 8) % 4);
+        Action action = Action((seed >> 8) % 5);
         address maker = makers[i % 2];
         uint64 swapId = uint64(i / 2);
         vm.warp(block.timestamp + bound(seed >> 16, 0, 20 days));
