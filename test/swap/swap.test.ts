@@ -4,7 +4,7 @@
 // after a transaction was sent but before the state was saved is simulated and resumed. Every
 // scenario ends with each party holding exactly what it should, on both chains, fees included.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -196,8 +196,12 @@ describe("atomic swap: Solana market token <-> EVM token", () => {
   }
 
   /** Alice offers `give` on chain A for `want` on chain B; returns her state file. */
-  async function aliceOffers(a: ChainName, b: ChainName, opts: { giveAmount?: bigint } = {}) {
-    const file = path.join(dir, `alice-${++n}.json`);
+  async function aliceOffers(
+    a: ChainName,
+    b: ChainName,
+    opts: { giveAmount?: bigint; responderTimelocks?: Timelocks; file?: string } = {},
+  ) {
+    const file = opts.file ?? path.join(dir, `alice-${++n}.json`);
     const A = escrowOf(a, "alice");
     const B = escrowOf(b, "alice");
     const assetOf = (c: ChainName) => (c === "solana" ? mint.toBase58() : (token.target as string));
@@ -217,7 +221,7 @@ describe("atomic swap: Solana market token <-> EVM token", () => {
           asset: assetOf(b),
           amount: amountOf(b),
           safetyDeposit: depositOf(b),
-          timelocks: RESPONDER_TL,
+          timelocks: opts.responderTimelocks ?? RESPONDER_TL,
         },
         counterparty: { onA: await escrowOf(a, "bob").me(), onB: await escrowOf(b, "bob").me() },
         marginSeconds: MARGIN,
@@ -397,6 +401,39 @@ describe("atomic swap: Solana market token <-> EVM token", () => {
         assert.equal(
           (await escrowOf(b, "bob").read(honest.responder.maker, BigInt(honest.swapId))).state,
           "none",
+        );
+      });
+
+      it("error: terms whose initiator cancellation opens less than the margin after the responder's are refused before anything is written or sent", async () => {
+        const file = path.join(dir, `alice-margin-${a}.json`);
+        const before = await balances();
+        // 14,400 - 12,000 = 2,400 s of slack, under the 3,600 s margin
+        const tight = { ...RESPONDER_TL, cancellation: 12_000, publicCancellation: 13_000 };
+        await assert.rejects(
+          aliceOffers(a, b, { responderTimelocks: tight, file }),
+          /the initiator's cancellation must open at least marginSeconds \(3600 s\) after the responder's: it opens 2400 s after/,
+        );
+        assert.equal(existsSync(file), false, "no state file");
+        assert.deepEqual(await balances(), before, "nothing sent");
+      });
+
+      it("error: accept refuses to lock when the initiator's lock would cancel less than the margin after ours, on A's clock; nothing is sent", async () => {
+        const alice = await aliceOffers(a, b);
+        // A's private window runs to 7,200 s; its cancellation opens at 14,400 s; ours would open
+        // 7,200 s after we lock, plus the 3,600 s margin: locking after 3,600 s is too late
+        await advance(4_000);
+        await assert.rejects(
+          accept(escrowOf(a, "bob"), escrowOf(b, "bob"), terms(alice), bobFile(alice)),
+          /cancels in \d+ s; locking now needs at least 10800 s \(our cancellation \+ the margin\)/,
+        );
+        const t = terms(alice);
+        assert.equal((await escrowOf(b, "bob").read(t.responder.maker, BigInt(t.swapId))).state, "none");
+        // the initiator gets its lock back once its cancellation opens
+        await advance(14_400);
+        await refund(escrowOf(a, "alice"), loadState(alice), alice);
+        assert.equal(
+          (await escrowOf(a, "alice").read(t.initiator.maker, BigInt(t.swapId))).state,
+          "cancelled",
         );
       });
 

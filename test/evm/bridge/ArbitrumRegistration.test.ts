@@ -288,6 +288,62 @@ describe("ComputeToken on Arbitrum's token bridge (custom gateway)", () => {
     expect(await d.token.balanceOf(d.addr.l1Gateway)).to.equal(amount - back);
   });
 
+  it("invariant: over a sequence of deposits and withdrawals by several holders, L2 supply == L1 tokens held by the custom gateway", async () => {
+    const d = await loadBridge();
+    await relayToL2(d, await (await register(d, d.addr.l2Token)).wait());
+    const l1Holders = [d.signers[4], d.signers[5]];
+    const l2Holders = [d.l2Signers[4], d.l2Signers[6]];
+    const supply = await d.token.totalSupply();
+    const userData = AbiCoder.defaultAbiCoder().encode(["uint256", "bytes"], [MAX_SUBMISSION, "0x"]);
+    const check = async (step: string) => {
+      const escrowed = await d.token.balanceOf(d.addr.l1Gateway);
+      expect(await d.l2Token.totalSupply(), step).to.equal(escrowed);
+      expect(await d.token.totalSupply(), step).to.equal(supply); // nothing minted or burned on L1
+    };
+    // deposit, deposit, withdraw part, deposit, withdraw the rest of one holder, withdraw all
+    const steps: { kind: "deposit" | "withdraw"; who: number; amount: bigint | "all" }[] = [
+      { kind: "deposit", who: 0, amount: parseEther("700") },
+      { kind: "deposit", who: 1, amount: parseEther("300") },
+      { kind: "withdraw", who: 0, amount: parseEther("123.456") },
+      { kind: "deposit", who: 0, amount: 1n },
+      { kind: "withdraw", who: 1, amount: "all" },
+      { kind: "withdraw", who: 0, amount: "all" },
+    ];
+    for (const [i, s] of steps.entries()) {
+      const step = `step ${i}: ${s.kind} by ${s.who}`;
+      if (s.kind === "deposit") {
+        const amount = s.amount as bigint;
+        const from = l1Holders[s.who];
+        await (await d.token.connect(from).approve(d.addr.l1Gateway, amount)).wait();
+        const tx = await d.l1Router.connect(from).getFunction("outboundTransfer")(
+          d.tokenAddress,
+          l2Holders[s.who].address,
+          amount,
+          MAX_GAS,
+          GAS_PRICE,
+          userData,
+          { value: TICKET },
+        );
+        await relayToL2(d, await tx.wait());
+      } else {
+        const from = l2Holders[s.who];
+        const amount = s.amount === "all" ? await d.l2Token.balanceOf(from.address) : s.amount;
+        const tx = await d.l2Router
+          .connect(from)
+          .getFunction("outboundTransfer(address,address,uint256,bytes)")(
+          d.tokenAddress,
+          l1Holders[s.who].address,
+          amount,
+          "0x",
+        );
+        await relayToL1(d, await tx.wait());
+      }
+      await check(step);
+    }
+    expect(await d.l2Token.totalSupply()).to.equal(0n);
+    expect(await d.token.balanceOf(d.addr.l1Gateway)).to.equal(0n);
+  });
+
   it("finding 10-M: the timelock registers through a governance proposal, paying the tickets from its own ETH", async () => {
     const d = await loadBridge();
     await l1.networkHelpers.setBalance(d.addresses.timelock, 0n);
