@@ -3,7 +3,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { stableName, summarize, table, type Equivalent, type Outcomes } from "../../tools/mutation/rust.js";
+import {
+  mergeOutcomes,
+  stableName,
+  summarize,
+  table,
+  type Equivalent,
+  type Outcomes,
+} from "../../tools/mutation/rust.js";
 
 const MATH = "programs/compute-market/src/math.rs";
 const SETTLE = "programs/compute-market/src/instructions/escrow/settle_rental.rs";
@@ -72,5 +79,25 @@ test("an outcome cargo-mutants does not give a mutant is an error, not a silent 
   assert.throws(
     () => summarize({ outcomes: [m(MATH, "1:1", "a", "Failure")] }, none, 0.9),
     /unexpected outcome Failure/,
+  );
+});
+
+test("campaigns merge by mutant: the later outcome wins, the baseline is dropped", () => {
+  const first: Outcomes = {
+    outcomes: [
+      { scenario: "Baseline", summary: "Success" },
+      m(MATH, "1:1", "a", "MissedMutant"),
+      m(MATH, "2:1", "b", "CaughtMutant"),
+    ],
+  };
+  const second: Outcomes = {
+    outcomes: [m(MATH, "1:1", "a", "CaughtMutant"), m(SETTLE, "3:1", "c", "Unviable")],
+  };
+  const merged = mergeOutcomes([first, second]);
+  assert.deepEqual(
+    merged.outcomes.map((o) =>
+      o.scenario === "Baseline" ? "baseline" : `${o.scenario.Mutant.name} ${o.summary}`,
+    ),
+    [`${MATH}:1:1: a CaughtMutant`, `${MATH}:2:1: b CaughtMutant`, `${SETTLE}:3:1: c Unviable`],
   );
 });

@@ -2,7 +2,10 @@
 // mutants explained as equivalent (tools/mutation/rust-equivalent.json). scripts/mutation/rust.sh
 // runs the campaign, then this; test/tooling/mutation-rust.test.ts checks it on fixtures.
 //
-//   rust.ts --outcomes <mutants.out/outcomes.json> [--equivalent <file>] [--min-rate 0.9]
+//   rust.ts --outcomes <mutants.out/outcomes.json> [--outcomes <more>...] [--equivalent <file>] [--min-rate 0.9]
+//
+// Several --outcomes (e.g. a campaign and its `--iterate` continuation) are merged by mutant name,
+// a later file's outcome replacing an earlier one's.
 //
 // Exit 1 when a file's kill rate (killed / viable mutants not explained as equivalent) is under
 // the minimum, when a survivor is not explained, or when an explanation matches no survivor of a
@@ -61,6 +64,14 @@ export interface Report {
   rows: FileRow[];
   stale: string[];
   problems: string[];
+}
+
+/** Merge campaigns: one outcome per mutant, the later campaign's winning; the baseline dropped. */
+export function mergeOutcomes(runs: Outcomes[]): Outcomes {
+  const byName = new Map<string, Outcomes["outcomes"][number]>();
+  for (const run of runs)
+    for (const o of run.outcomes) if (o.scenario !== "Baseline") byName.set(o.scenario.Mutant.name, o);
+  return { outcomes: [...byName.values()] };
 }
 
 export function summarize(outcomes: Outcomes, equivalent: Equivalent, minRate: number): Report {
@@ -163,13 +174,16 @@ export function table(report: Report): string {
 function main() {
   const { values } = parseArgs({
     options: {
-      outcomes: { type: "string" },
+      outcomes: { type: "string", multiple: true },
       equivalent: { type: "string", default: path.join(root, "tools/mutation/rust-equivalent.json") },
       "min-rate": { type: "string", default: "0.9" },
     },
   });
-  if (!values.outcomes) throw new Error("mutation: --outcomes <mutants.out/outcomes.json> is required");
-  const outcomes = outcomesSchema.parse(JSON.parse(readFileSync(values.outcomes, "utf8")));
+  if (!values.outcomes?.length)
+    throw new Error("mutation: --outcomes <mutants.out/outcomes.json> is required");
+  const outcomes = mergeOutcomes(
+    values.outcomes.map((file) => outcomesSchema.parse(JSON.parse(readFileSync(file, "utf8")))),
+  );
   const equivalent = equivalentSchema.parse(JSON.parse(readFileSync(values.equivalent, "utf8")));
   const report = summarize(outcomes, equivalent, Number(values["min-rate"]));
   console.log(table(report));
