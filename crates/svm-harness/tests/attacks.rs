@@ -342,6 +342,118 @@ async fn non_canonical_bump() {
     a.assert_untouched().await;
 }
 
+/// Non-canonical bump of a rental (found by the sweep in `attack_matrix.rs`, then fixed): a copy
+/// of a rental at the address of its own seeds with a lower bump. The instructions that take a
+/// rental checked its owner, discriminator and `has_one` links only, so they accepted it; they
+/// now re-derive its address with its stored bump, as for every other piece of program state.
+/// Written with `set_account` (only the program can create accounts it owns, and it creates
+/// rentals at their canonical address only): the test shows the seeds check itself refuses it.
+#[tokio::test]
+async fn non_canonical_bump_of_a_rental_in_every_instruction() {
+    let mut a = Arena::new().await;
+    let (market, customer, stable) = (a.s.market, a.customer.pubkey(), a.s.stable_mint);
+    // a second rental, waiting for its start (id 2)
+    let waiting = rental_pda(&market, &customer, 2);
+    let create = program_ix(
+        acc::CreateRental {
+            customer,
+            market,
+            supplier: a.supplier,
+            rental: waiting,
+            payment_mint: stable,
+            customer_token_account: a.customer_ata[0],
+            escrow_vault: escrow_vault(&market, &stable),
+            token_program: spl_token::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        ix::CreateRental {
+            args: CreateRentalArgs {
+                rental_id: 2,
+                hours: HOURS,
+                max_amount: u64::MAX,
+            },
+        },
+    );
+    let cust = a.customer.insecure_clone();
+    a.s.chain.send(&[create], &[&cust]).await.expect("rental 2");
+    let alias = |id: u64| {
+        non_canonical_pda(&[
+            RENTAL_SEED,
+            market.as_ref(),
+            customer.as_ref(),
+            &id.to_le_bytes(),
+        ])
+        .0
+    };
+    let (active, waiting_alias) = (alias(1), alias(2));
+    a.forge_copy(a.rental(), active, compute_market::ID, |_| {})
+        .await;
+    a.forge_copy(waiting, waiting_alias, compute_market::ID, |_| {})
+        .await;
+
+    // settle_rental and dispute_rental, the started rental
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.rental = active;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+    let dispute = program_ix(
+        acc::DisputeRental {
+            customer,
+            rental: active,
+            market,
+        },
+        ix::DisputeRental {},
+    );
+    let err = a.s.chain.send(&[dispute], &[&cust]).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+
+    // start_rental, cancel_rental and reclaim_expired, the waiting one
+    let owner = a.supplier_owner.insecure_clone();
+    let start = program_ix(
+        acc::StartRental {
+            owner: owner.pubkey(),
+            market,
+            supplier: a.supplier,
+            rental: waiting_alias,
+        },
+        ix::StartRental {},
+    );
+    let err = a.s.chain.send(&[start], &[&owner]).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+    let (supplier, refund_to) = (a.supplier, a.customer_ata[0]);
+    let refund = |rental| acc::RefundRental {
+        caller: customer,
+        market,
+        supplier,
+        rental,
+        customer,
+        payment_mint: stable,
+        customer_token_account: refund_to,
+        escrow_vault: escrow_vault(&market, &stable),
+        token_program: spl_token::ID,
+    };
+    let cancel = program_ix(refund(waiting_alias), ix::CancelRental {});
+    let err = a.s.chain.send(&[cancel], &[&cust]).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+    let reclaim = program_ix(refund(waiting_alias), ix::ReclaimExpired {});
+    let err = a.s.chain.send(&[reclaim], &[&cust]).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+
+    // both rentals are intact, and the real address of the waiting one cancels
+    assert!(a.account(a.rental()).await.is_some(), "rental 1 open");
+    assert_eq!(
+        a.s.chain
+            .token_account(&escrow_vault(&market, &stable))
+            .await
+            .amount,
+        2 * 210 * USDC,
+        "escrow of both rentals untouched"
+    );
+    let cancel = program_ix(refund(waiting), ix::CancelRental {});
+    a.s.chain.send(&[cancel], &[&cust]).await.expect("cancel");
+    assert!(a.account(waiting).await.is_none(), "rental 2 cancelled");
+}
+
 /// PDA of another market: an attacker creates their own market (so is its authority, free to
 /// report any delivered hours) and settles the victim market's rental through it; and names
 /// the other market's escrow vault while settling in the victim's market.
