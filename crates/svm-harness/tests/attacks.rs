@@ -10,17 +10,13 @@ use anchor_lang::{
     error::ErrorCode,
     prelude::Pubkey,
     solana_program::instruction::{AccountMeta, Instruction},
-    Discriminator, InstructionData, ToAccountMetas,
+    Discriminator,
 };
 use anchor_spl::{token::spl_token, token_2022::spl_token_2022};
-use common::*;
+use common::{escrow::EscrowMarket, *};
 use compute_market::{
-    accounts as acc,
-    constants::*,
-    errors::MarketError,
-    instruction as ix,
-    instructions::{CreateRentalArgs, OfferArgs},
-    state::Supplier,
+    accounts as acc, constants::*, errors::MarketError, instruction as ix,
+    instructions::CreateRentalArgs, state::Supplier,
 };
 use solana_account::{AccountSharedData, ReadableAccount, WritableAccount};
 use solana_keypair::Keypair;
@@ -29,35 +25,7 @@ use solana_signer::Signer;
 use solana_transaction_error::TransactionError;
 use svm_harness::solana_program_test::BanksClientError;
 
-const USDC: u64 = 1_000_000;
-const TOKEN: u64 = 1_000_000_000;
-const HOURLY: u64 = 20 * USDC;
 const HOURS: u32 = 10;
-
-fn pda(seeds: &[&[u8]]) -> Pubkey {
-    Pubkey::find_program_address(seeds, &compute_market::ID).0
-}
-
-fn escrow_vault(market: &Pubkey, mint: &Pubkey) -> Pubkey {
-    pda(&[ESCROW_VAULT_SEED, market.as_ref(), mint.as_ref()])
-}
-
-fn rental_pda(market: &Pubkey, customer: &Pubkey, id: u64) -> Pubkey {
-    pda(&[
-        RENTAL_SEED,
-        market.as_ref(),
-        customer.as_ref(),
-        &id.to_le_bytes(),
-    ])
-}
-
-fn program_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
-    Instruction {
-        program_id: compute_market::ID,
-        accounts: accounts.to_account_metas(None),
-        data: data.data(),
-    }
-}
 
 fn anchor_error(err: BanksClientError, expected: ErrorCode) {
     assert_eq!(anchor_code(err), expected as u32, "expected {expected:?}");
@@ -79,124 +47,25 @@ fn non_canonical_pda(seeds: &[&[u8]]) -> (Pubkey, u8) {
         .expect("a non-canonical bump exists")
 }
 
-/// A market with both escrow vaults, one supplier and one started stablecoin rental.
-struct Arena {
-    s: Setup,
-    treasury: Keypair,
-    supplier_owner: Keypair,
-    supplier: Pubkey,
-    customer: Keypair,
-    /// [stable, token] accounts of customer, supplier owner, treasury
-    customer_ata: [Pubkey; 2],
-    supplier_ata: [Pubkey; 2],
-    treasury_ata: [Pubkey; 2],
-    rental: Pubkey,
-}
+/// The escrow fixture of `common::escrow` (default arguments: the treasury is also the price
+/// and subsidy authority) with one started stablecoin rental, `rental()`.
+type Arena = EscrowMarket;
 
 impl Arena {
-    fn mints(&self) -> [Pubkey; 2] {
-        [self.s.stable_mint, self.s.token_mint]
+    /// The started rental (id 1 of the customer).
+    fn rental(&self) -> Pubkey {
+        rental_pda(&self.s.market, &self.customer.pubkey(), 1)
     }
 
     async fn new() -> Self {
-        let mut s = setup().await;
-        let treasury = Keypair::new();
-        let init = initialize_ix(
-            &s.creator.pubkey(),
-            &s.stable_mint,
-            &s.token_mint,
-            default_args(treasury.pubkey()),
-        );
-        s.chain
-            .send(&[init], &[&s.creator])
-            .await
-            .expect("initialize");
-        for mint in [s.stable_mint, s.token_mint] {
-            let vault = program_ix(
-                acc::InitEscrowVault {
-                    authority: s.creator.pubkey(),
-                    market: s.market,
-                    mint,
-                    escrow_vault: escrow_vault(&s.market, &mint),
-                    token_program: spl_token::ID,
-                    system_program: anchor_lang::system_program::ID,
-                },
-                ix::InitEscrowVault {},
-            );
-            s.chain
-                .send(&[vault], &[&s.creator])
-                .await
-                .expect("escrow vault");
-        }
-        let supplier_owner = Keypair::new();
-        let customer = Keypair::new();
-        for k in [&supplier_owner, &customer] {
-            s.chain.airdrop(&k.pubkey(), 10_000_000_000).await;
-        }
-        let supplier = pda(&[
-            SUPPLIER_SEED,
-            s.market.as_ref(),
-            supplier_owner.pubkey().as_ref(),
-        ]);
-        let register = program_ix(
-            acc::RegisterSupplier {
-                owner: supplier_owner.pubkey(),
-                market: s.market,
-                supplier,
-                system_program: anchor_lang::system_program::ID,
-            },
-            ix::RegisterSupplier {
-                args: OfferArgs {
-                    gpu_model: "H100-80GB".into(),
-                    gpu_count: 8,
-                    hourly_price: HOURLY,
-                    min_token_price: 0,
-                },
-            },
-        );
-        s.chain
-            .send(&[register], &[&supplier_owner])
-            .await
-            .expect("register supplier");
-        let mut a = Arena {
-            rental: rental_pda(&s.market, &customer.pubkey(), 1),
-            s,
-            treasury,
-            supplier_owner,
-            supplier,
-            customer,
-            customer_ata: [Pubkey::default(); 2],
-            supplier_ata: [Pubkey::default(); 2],
-            treasury_ata: [Pubkey::default(); 2],
-        };
-        for (i, mint) in a.mints().into_iter().enumerate() {
-            a.customer_ata[i] =
-                a.s.chain
-                    .create_token_account(&mint, &a.customer.pubkey())
-                    .await;
-            a.supplier_ata[i] =
-                a.s.chain
-                    .create_token_account(&mint, &a.supplier_owner.pubkey())
-                    .await;
-            a.treasury_ata[i] =
-                a.s.chain
-                    .create_token_account(&mint, &a.treasury.pubkey())
-                    .await;
-        }
-        let (auth, s0, s1) = (&a.s.mint_authority, a.s.stable_mint, a.s.token_mint);
-        a.s.chain
-            .mint_to(&s0, auth, &a.customer_ata[0], 10_000 * USDC)
-            .await;
-        a.s.chain
-            .mint_to(&s1, auth, &a.customer_ata[1], 10_000 * TOKEN)
-            .await;
+        let mut a = Self::with_args(|_, treasury| default_args(treasury)).await;
         // a stablecoin rental, started: settleable by the authority at once
         let create = program_ix(
             acc::CreateRental {
                 customer: a.customer.pubkey(),
                 market: a.s.market,
                 supplier: a.supplier,
-                rental: a.rental,
+                rental: a.rental(),
                 payment_mint: a.s.stable_mint,
                 customer_token_account: a.customer_ata[0],
                 escrow_vault: escrow_vault(&a.s.market, &a.s.stable_mint),
@@ -221,7 +90,7 @@ impl Arena {
                 owner: a.supplier_owner.pubkey(),
                 market: a.s.market,
                 supplier: a.supplier,
-                rental: a.rental,
+                rental: a.rental(),
             },
             ix::StartRental {},
         );
@@ -239,7 +108,7 @@ impl Arena {
             settler: *settler,
             market: self.s.market,
             supplier: self.supplier,
-            rental: self.rental,
+            rental: self.rental(),
             customer: self.customer.pubkey(),
             payment_mint: self.s.stable_mint,
             escrow_vault: escrow_vault(&self.s.market, &self.s.stable_mint),
@@ -294,7 +163,7 @@ impl Arena {
     /// The rental is intact after a refused attack: still open, escrow untouched.
     async fn assert_untouched(&mut self) {
         assert!(
-            self.account(self.rental).await.is_some(),
+            self.account(self.rental()).await.is_some(),
             "rental still open"
         );
         let vault = escrow_vault(&self.s.market, &self.s.stable_mint);
@@ -326,7 +195,12 @@ async fn missing_signer() {
 async fn wrong_owner() {
     let mut a = Arena::new().await;
     let foreign = a
-        .forge_copy(a.rental, Pubkey::new_unique(), Pubkey::new_unique(), |_| {})
+        .forge_copy(
+            a.rental(),
+            Pubkey::new_unique(),
+            Pubkey::new_unique(),
+            |_| {},
+        )
         .await;
     let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
     accounts.rental = foreign;
@@ -341,9 +215,12 @@ async fn wrong_owner() {
 async fn type_cosplay() {
     let mut a = Arena::new().await;
     let cosplay = a
-        .forge_copy(a.rental, Pubkey::new_unique(), compute_market::ID, |data| {
-            data[..8].copy_from_slice(Supplier::DISCRIMINATOR)
-        })
+        .forge_copy(
+            a.rental(),
+            Pubkey::new_unique(),
+            compute_market::ID,
+            |data| data[..8].copy_from_slice(Supplier::DISCRIMINATOR),
+        )
         .await;
     let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
     accounts.rental = cosplay;
@@ -465,6 +342,118 @@ async fn non_canonical_bump() {
     a.assert_untouched().await;
 }
 
+/// Non-canonical bump of a rental (found by the sweep in `attack_matrix.rs`, then fixed): a copy
+/// of a rental at the address of its own seeds with a lower bump. The instructions that take a
+/// rental checked its owner, discriminator and `has_one` links only, so they accepted it; they
+/// now re-derive its address with its stored bump, as for every other piece of program state.
+/// Written with `set_account` (only the program can create accounts it owns, and it creates
+/// rentals at their canonical address only): the test shows the seeds check itself refuses it.
+#[tokio::test]
+async fn non_canonical_bump_of_a_rental_in_every_instruction() {
+    let mut a = Arena::new().await;
+    let (market, customer, stable) = (a.s.market, a.customer.pubkey(), a.s.stable_mint);
+    // a second rental, waiting for its start (id 2)
+    let waiting = rental_pda(&market, &customer, 2);
+    let create = program_ix(
+        acc::CreateRental {
+            customer,
+            market,
+            supplier: a.supplier,
+            rental: waiting,
+            payment_mint: stable,
+            customer_token_account: a.customer_ata[0],
+            escrow_vault: escrow_vault(&market, &stable),
+            token_program: spl_token::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        ix::CreateRental {
+            args: CreateRentalArgs {
+                rental_id: 2,
+                hours: HOURS,
+                max_amount: u64::MAX,
+            },
+        },
+    );
+    let cust = a.customer.insecure_clone();
+    a.s.chain.send(&[create], &[&cust]).await.expect("rental 2");
+    let alias = |id: u64| {
+        non_canonical_pda(&[
+            RENTAL_SEED,
+            market.as_ref(),
+            customer.as_ref(),
+            &id.to_le_bytes(),
+        ])
+        .0
+    };
+    let (active, waiting_alias) = (alias(1), alias(2));
+    a.forge_copy(a.rental(), active, compute_market::ID, |_| {})
+        .await;
+    a.forge_copy(waiting, waiting_alias, compute_market::ID, |_| {})
+        .await;
+
+    // settle_rental and dispute_rental, the started rental
+    let mut accounts = a.settle_accounts(&a.s.creator.pubkey());
+    accounts.rental = active;
+    let err = a.settle_as_authority(accounts).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+    let dispute = program_ix(
+        acc::DisputeRental {
+            customer,
+            rental: active,
+            market,
+        },
+        ix::DisputeRental {},
+    );
+    let err = a.s.chain.send(&[dispute], &[&cust]).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+
+    // start_rental, cancel_rental and reclaim_expired, the waiting one
+    let owner = a.supplier_owner.insecure_clone();
+    let start = program_ix(
+        acc::StartRental {
+            owner: owner.pubkey(),
+            market,
+            supplier: a.supplier,
+            rental: waiting_alias,
+        },
+        ix::StartRental {},
+    );
+    let err = a.s.chain.send(&[start], &[&owner]).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+    let (supplier, refund_to) = (a.supplier, a.customer_ata[0]);
+    let refund = |rental| acc::RefundRental {
+        caller: customer,
+        market,
+        supplier,
+        rental,
+        customer,
+        payment_mint: stable,
+        customer_token_account: refund_to,
+        escrow_vault: escrow_vault(&market, &stable),
+        token_program: spl_token::ID,
+    };
+    let cancel = program_ix(refund(waiting_alias), ix::CancelRental {});
+    let err = a.s.chain.send(&[cancel], &[&cust]).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+    let reclaim = program_ix(refund(waiting_alias), ix::ReclaimExpired {});
+    let err = a.s.chain.send(&[reclaim], &[&cust]).await.unwrap_err();
+    anchor_error(err, ErrorCode::ConstraintSeeds);
+
+    // both rentals are intact, and the real address of the waiting one cancels
+    assert!(a.account(a.rental()).await.is_some(), "rental 1 open");
+    assert_eq!(
+        a.s.chain
+            .token_account(&escrow_vault(&market, &stable))
+            .await
+            .amount,
+        2 * 210 * USDC,
+        "escrow of both rentals untouched"
+    );
+    let cancel = program_ix(refund(waiting), ix::CancelRental {});
+    a.s.chain.send(&[cancel], &[&cust]).await.expect("cancel");
+    assert!(a.account(waiting).await.is_none(), "rental 2 cancelled");
+}
+
 /// PDA of another market: an attacker creates their own market (so is its authority, free to
 /// report any delivered hours) and settles the victim market's rental through it; and names
 /// the other market's escrow vault while settling in the victim's market.
@@ -518,7 +507,7 @@ async fn closed_account_revival_in_one_transaction() {
     let settle = a.settle_ix(a.settle_accounts(&creator.pubkey()), HOURS);
     let revive = solana_system_interface::instruction::transfer(
         &a.s.chain.payer().pubkey(),
-        &a.rental,
+        &a.rental(),
         10_000_000,
     );
     let err =
@@ -547,7 +536,7 @@ async fn closed_account_revival_in_one_transaction() {
         .send(&[settle, revive], &[&creator])
         .await
         .expect("settle");
-    let revived = a.account(a.rental).await.expect("revived");
+    let revived = a.account(a.rental()).await.expect("revived");
     assert_eq!(
         (revived.owner(), revived.data().len()),
         (&anchor_lang::system_program::ID, 0)

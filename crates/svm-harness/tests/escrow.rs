@@ -5,156 +5,34 @@
 mod common;
 
 use anchor_lang::{
-    prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, InstructionData,
-    Space, ToAccountMetas,
+    prelude::Pubkey, solana_program::instruction::Instruction, AccountDeserialize, Space,
 };
-use common::*;
+use common::{escrow::EscrowMarket, *};
 use compute_market::{
     accounts as acc,
     constants::*,
     errors::MarketError,
     instruction as ix,
-    instructions::{CreateRentalArgs, OfferArgs, UpdateConfigArgs, UpdateOfferArgs},
+    instructions::{CreateRentalArgs, UpdateConfigArgs, UpdateOfferArgs},
     state::{MarketConfig, Rental, RentalState, Supplier},
 };
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-const USDC: u64 = 1_000_000; // stable base units per whole stablecoin
-const TOKEN: u64 = 1_000_000_000; // token base units per whole token
-const HOURLY: u64 = 20 * USDC;
 const TOKEN_PRICE: u64 = 2_500_000; // 1 token = 2.5 USDC
 
-struct Market {
-    s: Setup,
-    treasury: Keypair,
-    supplier_owner: Keypair,
-    supplier: Pubkey,
-    customer: Keypair,
-    /// [stable, token] accounts of customer, supplier owner, treasury
-    customer_ata: [Pubkey; 2],
-    supplier_ata: [Pubkey; 2],
-    treasury_ata: [Pubkey; 2],
-}
-
-fn pda(seeds: &[&[u8]]) -> Pubkey {
-    Pubkey::find_program_address(seeds, &compute_market::ID).0
-}
-
-fn escrow_vault(market: &Pubkey, mint: &Pubkey) -> Pubkey {
-    pda(&[ESCROW_VAULT_SEED, market.as_ref(), mint.as_ref()])
-}
-
-fn rental_pda(market: &Pubkey, customer: &Pubkey, id: u64) -> Pubkey {
-    pda(&[
-        RENTAL_SEED,
-        market.as_ref(),
-        customer.as_ref(),
-        &id.to_le_bytes(),
-    ])
-}
-
-fn program_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
-    Instruction {
-        program_id: compute_market::ID,
-        accounts: accounts.to_account_metas(None),
-        data: data.data(),
-    }
-}
+/// The escrow fixture of `common::escrow`, its price authority the market creator, with the
+/// token priced at `TOKEN_PRICE`.
+type Market = EscrowMarket;
 
 impl Market {
-    fn mints(&self) -> [Pubkey; 2] {
-        [self.s.stable_mint, self.s.token_mint]
-    }
-
     async fn new() -> Self {
-        let mut s = setup().await;
-        let treasury = Keypair::new();
-        let mut args = default_args(treasury.pubkey());
-        args.price_authority = s.creator.pubkey();
-        let init = initialize_ix(&s.creator.pubkey(), &s.stable_mint, &s.token_mint, args);
-        s.chain
-            .send(&[init], &[&s.creator])
-            .await
-            .expect("initialize");
-        for mint in [s.stable_mint, s.token_mint] {
-            let vault = program_ix(
-                acc::InitEscrowVault {
-                    authority: s.creator.pubkey(),
-                    market: s.market,
-                    mint,
-                    escrow_vault: escrow_vault(&s.market, &mint),
-                    token_program: anchor_spl::token::ID,
-                    system_program: anchor_lang::system_program::ID,
-                },
-                ix::InitEscrowVault {},
-            );
-            s.chain
-                .send(&[vault], &[&s.creator])
-                .await
-                .expect("escrow vault");
-        }
-        let supplier_owner = Keypair::new();
-        let customer = Keypair::new();
-        for k in [&supplier_owner, &customer] {
-            s.chain.airdrop(&k.pubkey(), 10_000_000_000).await;
-        }
-        let supplier = pda(&[
-            SUPPLIER_SEED,
-            s.market.as_ref(),
-            supplier_owner.pubkey().as_ref(),
-        ]);
-        let register = program_ix(
-            acc::RegisterSupplier {
-                owner: supplier_owner.pubkey(),
-                market: s.market,
-                supplier,
-                system_program: anchor_lang::system_program::ID,
-            },
-            ix::RegisterSupplier {
-                args: OfferArgs {
-                    gpu_model: "H100-80GB".into(),
-                    gpu_count: 8,
-                    hourly_price: HOURLY,
-                    min_token_price: 0,
-                },
-            },
-        );
-        s.chain
-            .send(&[register], &[&supplier_owner])
-            .await
-            .expect("register supplier");
-        let mut m = Market {
-            s,
-            treasury,
-            supplier_owner,
-            supplier,
-            customer,
-            customer_ata: [Pubkey::default(); 2],
-            supplier_ata: [Pubkey::default(); 2],
-            treasury_ata: [Pubkey::default(); 2],
-        };
-        for (i, mint) in m.mints().into_iter().enumerate() {
-            m.customer_ata[i] =
-                m.s.chain
-                    .create_token_account(&mint, &m.customer.pubkey())
-                    .await;
-            m.supplier_ata[i] =
-                m.s.chain
-                    .create_token_account(&mint, &m.supplier_owner.pubkey())
-                    .await;
-            m.treasury_ata[i] =
-                m.s.chain
-                    .create_token_account(&mint, &m.treasury.pubkey())
-                    .await;
-        }
-        let (auth, s0, s1) = (&m.s.mint_authority, m.s.stable_mint, m.s.token_mint);
-        m.s.chain
-            .mint_to(&s0, auth, &m.customer_ata[0], 10_000 * USDC)
-            .await;
-        m.s.chain
-            .mint_to(&s1, auth, &m.customer_ata[1], 10_000 * TOKEN)
-            .await;
+        let mut m = Self::with_args(|s, treasury| {
+            let mut args = default_args(treasury);
+            args.price_authority = s.creator.pubkey();
+            args
+        })
+        .await;
         m.set_price(TOKEN_PRICE).await.expect("price");
         m
     }

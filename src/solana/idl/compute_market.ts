@@ -130,7 +130,37 @@ export type ComputeMarket = {
           "docs": [
             "The rental; closed, its rent returned to the customer."
           ],
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  110,
+                  116,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "rental.market",
+                "account": "rental"
+              },
+              {
+                "kind": "account",
+                "path": "rental.customer",
+                "account": "rental"
+              },
+              {
+                "kind": "account",
+                "path": "rental.rentalId",
+                "account": "rental"
+              }
+            ]
+          }
         },
         {
           "name": "customer",
@@ -1046,7 +1076,37 @@ export type ComputeMarket = {
           "docs": [
             "The customer's running (or just ended) rental."
           ],
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  110,
+                  116,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "rental.market",
+                "account": "rental"
+              },
+              {
+                "kind": "account",
+                "path": "rental.customer",
+                "account": "rental"
+              },
+              {
+                "kind": "account",
+                "path": "rental.rentalId",
+                "account": "rental"
+              }
+            ]
+          }
         },
         {
           "name": "market",
@@ -1947,7 +2007,37 @@ export type ComputeMarket = {
           "docs": [
             "The rental; closed, its rent returned to the customer."
           ],
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  110,
+                  116,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "rental.market",
+                "account": "rental"
+              },
+              {
+                "kind": "account",
+                "path": "rental.customer",
+                "account": "rental"
+              },
+              {
+                "kind": "account",
+                "path": "rental.rentalId",
+                "account": "rental"
+              }
+            ]
+          }
         },
         {
           "name": "customer",
@@ -2358,7 +2448,37 @@ export type ComputeMarket = {
           "docs": [
             "The rental; closed, its rent returned to the customer."
           ],
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  110,
+                  116,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "rental.market",
+                "account": "rental"
+              },
+              {
+                "kind": "account",
+                "path": "rental.customer",
+                "account": "rental"
+              },
+              {
+                "kind": "account",
+                "path": "rental.rentalId",
+                "account": "rental"
+              }
+            ]
+          }
         },
         {
           "name": "customer",
@@ -2507,7 +2627,37 @@ export type ComputeMarket = {
           "docs": [
             "The rental, created for this supplier on this market."
           ],
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  114,
+                  101,
+                  110,
+                  116,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "rental.market",
+                "account": "rental"
+              },
+              {
+                "kind": "account",
+                "path": "rental.customer",
+                "account": "rental"
+              },
+              {
+                "kind": "account",
+                "path": "rental.rentalId",
+                "account": "rental"
+              }
+            ]
+          }
         }
       ],
       "args": []

@@ -1,6 +1,7 @@
 //! Shared set-up of the program's runtime tests.
 #![allow(dead_code)]
 
+pub mod escrow;
 pub mod merkle;
 
 use anchor_lang::{
@@ -8,8 +9,12 @@ use anchor_lang::{
     ToAccountMetas,
 };
 use compute_market::{
-    accounts as acc, constants::*, errors::MarketError, instruction as ix,
-    instructions::InitializeArgs, state::MarketConfig,
+    accounts as acc,
+    constants::*,
+    errors::MarketError,
+    instruction as ix,
+    instructions::{InitializeArgs, OfferArgs},
+    state::MarketConfig,
 };
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -20,6 +25,12 @@ use svm_harness::{
 
 pub const DECIMALS: u8 = 6;
 pub const TOKEN_DECIMALS: u8 = 9;
+/// Base units of one whole stablecoin (`DECIMALS`).
+pub const USDC: u64 = 1_000_000;
+/// Base units of one whole market token (`TOKEN_DECIMALS`).
+pub const TOKEN: u64 = 1_000_000_000;
+/// Hourly price of the offer `register_supplier_ix` lists.
+pub const HOURLY: u64 = 20 * USDC;
 
 pub struct Setup {
     pub chain: Chain,
@@ -36,6 +47,72 @@ pub fn market_pda(creator: &Pubkey) -> Pubkey {
 
 pub fn vault_pda(market: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[IGNITION_VAULT_SEED, market.as_ref()], &compute_market::ID).0
+}
+
+/// The program's address for `seeds` (canonical bump).
+pub fn pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &compute_market::ID).0
+}
+
+pub fn escrow_vault(market: &Pubkey, mint: &Pubkey) -> Pubkey {
+    pda(&[ESCROW_VAULT_SEED, market.as_ref(), mint.as_ref()])
+}
+
+pub fn rental_pda(market: &Pubkey, customer: &Pubkey, id: u64) -> Pubkey {
+    pda(&[
+        RENTAL_SEED,
+        market.as_ref(),
+        customer.as_ref(),
+        &id.to_le_bytes(),
+    ])
+}
+
+pub fn supplier_pda(market: &Pubkey, owner: &Pubkey) -> Pubkey {
+    pda(&[SUPPLIER_SEED, market.as_ref(), owner.as_ref()])
+}
+
+/// An instruction of the program from its accounts and its data.
+pub fn program_ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: compute_market::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+/// The market authority creates the escrow vault of `mint`.
+pub fn init_escrow_vault_ix(authority: &Pubkey, market: &Pubkey, mint: &Pubkey) -> Instruction {
+    program_ix(
+        acc::InitEscrowVault {
+            authority: *authority,
+            market: *market,
+            mint: *mint,
+            escrow_vault: escrow_vault(market, mint),
+            token_program: anchor_spl::token::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        ix::InitEscrowVault {},
+    )
+}
+
+/// `owner` lists an 8 x H100 offer at `HOURLY` on `market` (no token price floor).
+pub fn register_supplier_ix(owner: &Pubkey, market: &Pubkey) -> Instruction {
+    program_ix(
+        acc::RegisterSupplier {
+            owner: *owner,
+            market: *market,
+            supplier: supplier_pda(market, owner),
+            system_program: anchor_lang::system_program::ID,
+        },
+        ix::RegisterSupplier {
+            args: OfferArgs {
+                gpu_model: "H100-80GB".into(),
+                gpu_count: 8,
+                hourly_price: HOURLY,
+                min_token_price: 0,
+            },
+        },
+    )
 }
 
 pub fn initialize_ix(

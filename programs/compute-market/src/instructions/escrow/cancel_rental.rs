@@ -3,7 +3,7 @@ use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use super::pay_from_escrow;
 use crate::{
-    constants::{ESCROW_VAULT_SEED, MARKET_SEED},
+    constants::{ESCROW_VAULT_SEED, MARKET_SEED, RENTAL_SEED},
     errors::MarketError,
     events::RentalRefunded,
     state::{MarketConfig, Rental, RentalState, Supplier},
@@ -24,7 +24,23 @@ pub struct RefundRental<'info> {
     pub supplier: Account<'info, Supplier>,
 
     /// The rental; closed, its rent returned to the customer.
-    #[account(mut, has_one = market, has_one = customer, has_one = payment_mint, close = customer)]
+    // Its seeds are re-derived with its stored bump, as for every other piece of program
+    // state: the owner and discriminator checks alone would accept a rental at any address
+    // (crates/svm-harness/tests/attack_matrix.rs forges one at a non-canonical bump).
+    #[account(
+        mut,
+        seeds = [
+            RENTAL_SEED,
+            rental.market.as_ref(),
+            rental.customer.as_ref(),
+            &rental.rental_id.to_le_bytes(),
+        ],
+        bump = rental.bump,
+        has_one = market,
+        has_one = customer,
+        has_one = payment_mint,
+        close = customer,
+    )]
     pub rental: Account<'info, Rental>,
 
     /// CHECK: the rental's customer (checked by `has_one`); receives the rent.

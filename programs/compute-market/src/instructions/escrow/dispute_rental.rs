@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 
 use crate::{
+    constants::RENTAL_SEED,
     errors::MarketError,
     events::RentalDisputed,
     state::{Rental, RentalState},
@@ -12,7 +13,20 @@ pub struct DisputeRental<'info> {
     pub customer: Signer<'info>,
 
     /// The customer's running (or just ended) rental.
-    #[account(mut, has_one = customer)]
+    // Its seeds are re-derived with its stored bump, as for every other piece of program
+    // state: the owner and discriminator checks alone would accept a rental at any address
+    // (crates/svm-harness/tests/attack_matrix.rs forges one at a non-canonical bump).
+    #[account(
+        mut,
+        seeds = [
+            RENTAL_SEED,
+            rental.market.as_ref(),
+            rental.customer.as_ref(),
+            &rental.rental_id.to_le_bytes(),
+        ],
+        bump = rental.bump,
+        has_one = customer,
+    )]
     pub rental: Account<'info, Rental>,
 
     /// Needed for the dispute window.

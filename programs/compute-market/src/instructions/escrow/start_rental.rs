@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
 
 use crate::{
-    constants::{MARKET_SEED, SECONDS_PER_HOUR},
+    constants::{MARKET_SEED, RENTAL_SEED, SECONDS_PER_HOUR},
     errors::MarketError,
     events::RentalStarted,
     state::{MarketConfig, Rental, RentalState, Supplier},
@@ -20,7 +20,21 @@ pub struct StartRental<'info> {
     pub supplier: Account<'info, Supplier>,
 
     /// The rental, created for this supplier on this market.
-    #[account(mut, has_one = supplier, has_one = market)]
+    // Its seeds are re-derived with its stored bump, as for every other piece of program
+    // state: the owner and discriminator checks alone would accept a rental at any address
+    // (crates/svm-harness/tests/attack_matrix.rs forges one at a non-canonical bump).
+    #[account(
+        mut,
+        seeds = [
+            RENTAL_SEED,
+            rental.market.as_ref(),
+            rental.customer.as_ref(),
+            &rental.rental_id.to_le_bytes(),
+        ],
+        bump = rental.bump,
+        has_one = supplier,
+        has_one = market,
+    )]
     pub rental: Account<'info, Rental>,
 }
 
