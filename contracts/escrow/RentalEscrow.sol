@@ -83,7 +83,7 @@ contract RentalEscrow is IRentalEscrow, AccessControl, Pausable, ReentrancyGuard
     ///      the token floor, whether it takes rentals, and how many of its rentals are open.
     struct SupplierRecord {
         uint128 minTokenPrice;
-        /// 0 until the first `setOffer`
+        /// 0 until the first `setOffer`; 2^24 - 1 versions at most (setOffer reverts beyond)
         uint24 offerVersion;
         uint32 openRentals;
         bool active;
