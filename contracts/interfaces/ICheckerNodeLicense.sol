@@ -48,6 +48,13 @@ interface ICheckerNodeLicense {
     /// @notice The operator of `tokenId` (zero if none). Cleared whenever the licence moves.
     function operatorOf(uint256 tokenId) external view returns (address);
 
+    /// @notice The owner of each of `tokenIds`, or the zero address for an id that does not exist
+    ///         (never minted, or burned) where `ownerOf` would revert: what a batch of reward
+    ///         claims needs in one call. Ids in any order, repeats allowed; a run of consecutive
+    ///         ids of one mint reads each id's own slot once instead of scanning back to the
+    ///         mint's first id for each, as `ownerOf` does.
+    function ownersOf(uint256[] calldata tokenIds) external view returns (address[] memory owners);
+
     /// @notice The price tier `tokenId` was sold in.
     function tierOf(uint256 tokenId) external view returns (uint24);
 

@@ -30,24 +30,6 @@ interface ICheckerRewards {
         bytes32[] proof;
     }
 
-    struct Epoch {
-        bytes32 root;
-        /// @notice The sum of the epoch's leaves, reserved from the pool when posted.
-        uint128 total;
-        uint64 opensAt;
-        /// @notice `opensAt + claimWindow`: the end of the claim window had the contract never been
-        ///         paused after the posting. Claims end, and `closeEpoch` is allowed, at `expiryOf`.
-        uint64 expiresAt;
-        /// @notice Paid so far.
-        uint128 claimed;
-        /// @notice The period whose cap the epoch's total counts against (when it was last posted).
-        uint64 period;
-        /// @notice Closed: the unclaimed remainder was released.
-        bool closed;
-        /// @notice `pausedTime()` when the epoch was (last) posted: pauses after it extend its window.
-        uint48 pausedTimeAtPost;
-    }
-
     /// @notice Posting `posted` in `period` (the epoch's total included) would exceed the cap.
     error RewardsPeriodCapExceeded(uint256 period, uint256 posted, uint256 maxRewardsPerPeriod);
     /// @notice The tokens held do not cover every reward still reserved (`needed`).
@@ -118,6 +100,18 @@ interface ICheckerRewards {
     /// @notice The sum of the totals of the epochs charged to `period`.
     function postedInPeriod(uint256 period) external view returns (uint256);
 
+    /// @notice An epoch (all zero if never posted).
+    /// @return root the Merkle root of its per-licence amounts
+    /// @return total the sum of its leaves, reserved from the pool when posted
+    /// @return opensAt when claims open
+    /// @return expiresAt `opensAt + claimWindow`: the end of the claim window had the contract
+    ///         never been paused after the posting. Claims end, and `closeEpoch` is allowed, at
+    ///         `expiryOf`
+    /// @return claimed paid so far
+    /// @return period the period whose cap the total counts against (when it was last posted)
+    /// @return closed closed: the unclaimed remainder was released
+    /// @return pausedTimeAtPost `pausedTime()` when the epoch was (last) posted: pauses after it
+    ///         extend its window
     function epochs(
         uint256 epoch
     )

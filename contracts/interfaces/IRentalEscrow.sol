@@ -21,20 +21,11 @@ interface IRentalEscrow {
         Closed
     }
 
-    struct Supplier {
-        bytes32 gpuModel;
-        uint16 gpuCount;
-        bool active;
-        uint32 openRentals;
-        /// stablecoin base units per hour of the whole offer
-        uint128 hourlyPrice;
-        /// lowest oracle price (stablecoin base units per whole token) at which the supplier accepts
-        /// token payment: 0 accepts any price, `NO_TOKEN_PAYMENT` refuses token payment
-        uint128 minTokenPrice;
-    }
-
-    /// @dev What was rented (model, count, hourly price) is copied from the offer at creation:
-    ///      later offer changes never touch an existing rental.
+    /// @notice A rental as `rentals()` returns it. What was rented (model, count, hourly price)
+    ///         is the version of the supplier's offer the rental was priced from: `setOffer` writes
+    ///         new terms as a new version and never rewrites one, so later offer changes never
+    ///         reach an existing rental. `endsAt` is `startedAt + hours_` hours (0 before the
+    ///         start). The contract stores less than this (see RentalEscrow's storage notes).
     struct Rental {
         address customer;
         uint64 createdAt;
@@ -143,7 +134,9 @@ interface IRentalEscrow {
 
     // ------------------------------------------------------------------ suppliers
 
-    /// @notice Lists or updates the caller's offer (open rentals keep their terms).
+    /// @notice Lists or updates the caller's offer (open rentals keep their terms: new model,
+    ///         count or hourly price are a new version of the offer; the floor and `active` change
+    ///         in place).
     /// @param minTokenPrice lowest oracle price of the token (stablecoin base units per whole token)
     ///        at which token payment is accepted; 0 accepts any price, `NO_TOKEN_PAYMENT` none
     function setOffer(
@@ -198,6 +191,29 @@ interface IRentalEscrow {
 
     /// @notice A rental, with what was rented.
     function rentals(uint256 rentalId) external view returns (Rental memory);
+
+    /// @notice A supplier's current offer, whether it takes rentals, its open rentals, and the
+    ///         lowest token price it accepts (`minTokenPrice`: 0 any, `NO_TOKEN_PAYMENT` none).
+    function suppliers(
+        address supplier
+    )
+        external
+        view
+        returns (
+            bytes32 gpuModel,
+            uint16 gpuCount,
+            bool active,
+            uint32 openRentals,
+            uint128 hourlyPrice,
+            uint128 minTokenPrice
+        );
+
+    /// @notice The id the next rental gets (ids start at 1).
+    function nextRentalId() external view returns (uint256);
+
+    /// @notice Escrow of open rentals in `currency` (0: stablecoin, 1: token): with `totalCredits`,
+    ///         what the escrow holds. Panics on another index.
+    function escrowed(uint256 currency) external view returns (uint256);
 
     /// @notice The last moment the supplier may start the rental: creation + start timeout + the
     ///         time the escrow spent paused since the creation (a pause blocks `startRental`).

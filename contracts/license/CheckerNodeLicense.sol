@@ -91,6 +91,50 @@ contract CheckerNodeLicense is ICheckerNodeLicense, IERC721Errors, ERC721A, ERC2
         return _operators[tokenId];
     }
 
+    /// @inheritdoc ICheckerNodeLicense
+    /// @dev ERC721A keeps an owner in the slot of the first id of each mint and of each id that
+    ///      moved since (a burn marks its own slot and initializes the next id's); an id with an
+    ///      empty slot, below the next id to mint, belongs to the nearest initialized slot below
+    ///      it, and no slot at or above the next id is ever initialized. So an id with an empty
+    ///      slot right after an id that exists has that id's owner; any other id is resolved as
+    ///      `ownerOf` resolves it, with zero where it would revert.
+    function ownersOf(uint256[] calldata tokenIds) external view returns (address[] memory owners) {
+        owners = new address[](tokenIds.length);
+        // `_nextTokenId()`, read when first needed (an id with an empty slot); it is >= 1
+        uint256 next = 0;
+        // the previous id and its owner (zero: none, or it does not exist)
+        uint256 lastId = 0;
+        address lastOwner = address(0);
+        for (uint256 i = 0; i < tokenIds.length; ++i) {
+            uint256 id = tokenIds[i];
+            address owner = address(0);
+            if (id >= _startTokenId()) {
+                if (_ownershipIsInitialized(id)) {
+                    TokenOwnership memory o = _ownershipAt(id);
+                    if (!o.burned) owner = o.addr;
+                } else {
+                    if (next == 0) next = _nextTokenId();
+                    if (id < next) {
+                        if (lastOwner != address(0) && id == lastId + 1) {
+                            // the slot lastId's owner came from is the nearest initialized one below id too
+                            owner = lastOwner;
+                        } else {
+                            // the mint of id initialized its first id's slot, at or above
+                            // `_startTokenId()`: the scan stops there
+                            uint256 slot = id;
+                            while (!_ownershipIsInitialized(slot)) --slot;
+                            TokenOwnership memory o = _ownershipAt(slot);
+                            // burned there (a batch burn marks only its first id): does not exist
+                            if (!o.burned) owner = o.addr;
+                        }
+                    }
+                }
+            }
+            owners[i] = owner;
+            (lastId, lastOwner) = (id, owner);
+        }
+    }
+
     // ------------------------------------------------------------------ governance
 
     /// @inheritdoc ICheckerNodeLicense

@@ -141,10 +141,12 @@ async function arbitrum() {
 
   // ---- rewards
   // The holder buys three batches of 50 (the config's public wallet cap), then 8 licences one at
-  // a time; ids follow the buyer's. A single claim is measured on a licence bought alone: ERC721A's
-  // `ownerOf` of the k-th licence of a batch reads k more slots, shown by its own row (the last of
-  // a batch of 50). Claimed in the epoch of 2^10 leaves: a warm-up, 1 licence, 10 (the start of
-  // batch 1), the last of batch 1, 100 (batches 2 and 3); at 10^6 leaves: a warm-up and 1.
+  // a time; ids follow the buyer's. A single claim is measured on a licence bought alone: the owner
+  // of the k-th licence of a batch, looked up alone, costs k more slots (ERC721A scans back to the
+  // batch's first id), shown by its own row (the last of a batch of 50); a bulk claim's
+  // `ownersOf` reads each id of a run of one batch once. Claimed in the epoch of 2^10 leaves: a
+  // warm-up, 1 licence, 10 (the start of batch 1), the last of batch 1, 100 (batches 2 and 3); at
+  // 10^6 leaves: a warm-up and 1.
   const firstHeld = (await d.license.totalMinted()) + 1n;
   for (let i = 0; i < 3; i++) await buy(holder, 50n);
   for (let i = 0; i < 8; i++) await buy(holder, 1n);
@@ -262,17 +264,22 @@ async function arbitrum() {
       pass: largeOurs <= largeRef,
       detail: `${largeOurs} vs ${largeRef}`,
     });
+    // "A bulk claim of 100 licences at least 3x cheaper per licence than 100 single claims" (issue
+    // 14), read both ways and both enforced: against 100 single claims of ours (one licence per
+    // call, on a licence bought alone: the cheapest single claim, since a licence of a batch
+    // claimed alone pays ERC721A's scan on top), which is what batching is for; and against 100
+    // one-leaf claims of the reference distributor, which checks no holder and keeps no epochs.
     const bulkPer = Number(c100.ours) / 100;
     const refPer = Number(c100.reference) / 100;
     targets.push({
-      name: "a bulk claim of 100 licences is at least 3x cheaper per licence than 100 one-leaf claims",
-      pass: bulkPer * 3 <= refPer,
-      detail: `${bulkPer.toFixed(0)} vs ${refPer.toFixed(0)} per licence: ${(refPer / bulkPer).toFixed(2)}x`,
-    });
-    targets.push({
-      name: "... and than our own single claim, 100 times",
+      name: "a bulk claim of 100 licences is at least 3x cheaper per licence than 100 single claims of ours (one licence per call)",
       pass: bulkPer * 3 <= Number(c1.ours),
       detail: `${bulkPer.toFixed(0)} vs ${c1.ours} per licence: ${(Number(c1.ours) / bulkPer).toFixed(2)}x`,
+    });
+    targets.push({
+      name: "... and than 100 one-leaf claims of the reference distributor",
+      pass: bulkPer * 3 <= refPer,
+      detail: `${bulkPer.toFixed(0)} vs ${refPer.toFixed(0)} per licence: ${(refPer / bulkPer).toFixed(2)}x`,
     });
   } finally {
     rmSync(work, { recursive: true, force: true });

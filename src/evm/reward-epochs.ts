@@ -127,25 +127,31 @@ export async function claimRewards(
       ]);
       if (!owner || claimed || (owner !== me && operator !== me)) continue;
       const c = await e.lookup(id); // read from the artifact, checked against its root
-      if (c) mine.push({ epoch, tokenId: id, amount: c.amount, proof: c.proof });
+      if (c) mine.push({ owner, claim: { epoch, tokenId: id, amount: c.amount, proof: c.proof } });
     }
-    if (mine.length === 0) throw new Error(`nothing to claim for ${me} in epoch ${m.epoch}`);
+    // Grouped by holder, each holder's licences in id order: the contract pays each run of claims
+    // of one holder in one transfer, and reads each id of a run of one mint once.
+    mine.sort((a, b) =>
+      a.owner !== b.owner ? (a.owner < b.owner ? -1 : 1) : a.claim.tokenId < b.claim.tokenId ? -1 : 1,
+    );
+    const claims = mine.map((m) => m.claim);
+    if (claims.length === 0) throw new Error(`nothing to claim for ${me} in epoch ${m.epoch}`);
     const result: ClaimResult = {
       claimer: me,
       epoch: String(m.epoch),
-      licences: mine.map((c) => c.tokenId),
-      amount: mine.reduce((s, c) => s + c.amount, 0n),
-      batches: Math.ceil(mine.length / batch),
+      licences: claims.map((c) => c.tokenId),
+      amount: claims.reduce((s, c) => s + c.amount, 0n),
+      batches: Math.ceil(claims.length / batch),
       sent: false,
       txs: [],
     };
     if (opts.dryRun) return result;
     opts.log?.(describeClaim(result)[0]);
     // Resumable: a re-run finds the licences already paid claimed on chain and leaves them out.
-    for (let i = 0; i < mine.length; i += batch) {
-      const receipt = await (await ctx.rewards.claim(mine.slice(i, i + batch))).wait();
+    for (let i = 0; i < claims.length; i += batch) {
+      const receipt = await (await ctx.rewards.claim(claims.slice(i, i + batch))).wait();
       result.txs.push(receipt!.hash);
-      opts.log?.(`claimed ${Math.min(i + batch, mine.length)}/${mine.length} in ${receipt!.hash}`);
+      opts.log?.(`claimed ${Math.min(i + batch, claims.length)}/${claims.length} in ${receipt!.hash}`);
     }
     return { ...result, sent: true };
   } finally {

@@ -14,8 +14,9 @@ import {BlocklistStablecoin} from "../../../contracts/mocks/BlocklistStablecoin.
 ///      bound; the supplier starts them; the settler settles with random delivered hours, or
 ///      anyone settles in full once allowed; customers cancel and dispute; anyone reclaims; the
 ///      pauser pauses; any party may be blocklisted by either token (its payouts become credits)
-///      and anyone withdraws credits; time moves. All bounded. Ghosts track what each party
-///      was paid (pushed or credited) and an independent model of the start deadline.
+///      and anyone withdraws credits; the supplier changes its offer; time moves. All bounded.
+///      Ghosts track what each party was paid (pushed or credited), an independent model of the
+///      start deadline, and each rental's terms as quoted and seen at its creation.
 contract EscrowHandler is Test {
     RentalEscrow public immutable escrow;
     ManualPriceOracle public immutable oracle;
@@ -36,6 +37,11 @@ contract EscrowHandler is Test {
     mapping(uint256 rentalId => uint256) internal modelPausedAtCreation;
     /// starts refused before the modelled deadline, or accepted after it: must stay 0
     uint256 public startDeadlineMismatches;
+    /// each rental's terms (what was rented, its price and fee) as `rentals()` showed them right
+    /// after its creation; rentals whose price and fee differed from the quote: must stay 0
+    mapping(uint256 rentalId => bytes32) public termsAtCreation;
+    uint256 public quoteMismatches;
+    bytes32[3] internal models = [bytes32("H100"), bytes32("A100-40GB"), bytes32("RTX-4090")];
 
     constructor(RentalEscrow escrow_, ManualPriceOracle oracle_, BlocklistStablecoin[2] memory assets_) {
         escrow = escrow_;
@@ -52,15 +58,49 @@ contract EscrowHandler is Test {
         (uint256 price, ) = oracle.latestPrice();
         // a fresh price, within the oracle's 20 % bound of the last one
         oracle.setPrice(_bound(newPrice, price - price / 5, price + price / 5));
+        IRentalEscrow.Currency currency =
+            inToken ? IRentalEscrow.Currency.TOKEN : IRentalEscrow.Currency.STABLE;
+        (uint256 quotedPrice, uint256 quotedFee) = escrow.quote(SUPPLIER, hours_, currency);
         vm.prank(customers[_bound(who, 0, 1)]);
-        uint256 id = escrow.createRental(
-            SUPPLIER,
-            hours_,
-            inToken ? IRentalEscrow.Currency.TOKEN : IRentalEscrow.Currency.STABLE,
-            type(uint256).max
-        );
+        uint256 id = escrow.createRental(SUPPLIER, hours_, currency, type(uint256).max);
         modelPausedAtCreation[id] = modelPausedTotal;
         created += 1;
+        IRentalEscrow.Rental memory r = escrow.rentals(id);
+        if (r.price != quotedPrice || r.fee != quotedFee) ++quoteMismatches;
+        termsAtCreation[id] = termsOf(id);
+    }
+
+    /// The supplier lists new terms (model, count, hourly price): rentals already made keep theirs.
+    function reoffer(uint256 model, uint16 gpuCount, uint128 hourlyPrice) external {
+        vm.prank(SUPPLIER);
+        escrow.setOffer(
+            models[_bound(model, 0, 2)],
+            uint16(_bound(gpuCount, 1, 16)),
+            uint128(_bound(hourlyPrice, 1, 1_000e6)),
+            0,
+            true
+        );
+    }
+
+    /// What a rental was made on: who, what was rented, for how long, in what, at what price.
+    function termsOf(uint256 id) public view returns (bytes32) {
+        IRentalEscrow.Rental memory r = escrow.rentals(id);
+        return
+            keccak256(
+                abi.encode(
+                    r.customer,
+                    r.supplier,
+                    r.createdAt,
+                    r.hours_,
+                    r.currency,
+                    r.price,
+                    r.fee,
+                    r.gpuModel,
+                    r.gpuCount,
+                    r.hourlyPrice,
+                    r.pausedTimeAtCreation
+                )
+            );
     }
 
     function start(uint256 id) external {
@@ -231,6 +271,15 @@ contract RentalEscrowInvariantTest is Test {
         assertEq(handler.startDeadlineMismatches(), 0);
     }
 
+    /// A rental's terms never change after its creation, whatever the supplier's offer does
+    /// later, and its price and fee are what `quote` said when it was created.
+    function invariant_rentalTermsNeverChange() public view {
+        assertEq(handler.quoteMismatches(), 0, "price and fee as quoted");
+        for (uint256 id = 1; id <= handler.created(); ++id) {
+            assertEq(handler.termsOf(id), handler.termsAtCreation(id), "terms kept");
+        }
+    }
+
     function test_handlerReachesTheEscrow() public {
         handler.create(0, 10, true, 2_500_000);
         handler.start(1);
@@ -255,6 +304,14 @@ contract RentalEscrowInvariantTest is Test {
         handler.start(3);
         assertEq(uint8(escrow.rentals(3).state), uint8(IRentalEscrow.State.Active));
         assertEq(handler.startDeadlineMismatches(), 0);
+        // a new offer leaves the open rental's terms, price and fee as they were; it settles at them
+        handler.reoffer(1, 2, 7e6);
+        (bytes32 model, , , , , ) = escrow.suppliers(handler.SUPPLIER());
+        assertEq(model, bytes32("A100-40GB"));
+        assertEq(escrow.rentals(3).gpuModel, bytes32("H100"));
+        handler.settle(3, 1, false);
+        invariant_rentalTermsNeverChange();
+        invariant_escrowSolvency();
         invariant_payoutsPaidOrCredited();
         invariant_conservationCountingCredits();
     }

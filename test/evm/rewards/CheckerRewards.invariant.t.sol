@@ -227,9 +227,10 @@ contract CheckerRewardsInvariantTest is Test {
         assertEq(charged, rewards.totalPosted());
     }
 
-    /// Review I-1: replaying a holder's public proof with a gas limit that starves `ownerOf` (a
-    /// licence far into a batch makes ERC721A scan back to the batch's first id) never skips a
-    /// live licence: every gas limit either pays the holder or reverts.
+    /// Review I-1: replaying a holder's public proof with a gas limit that starves the licence's
+    /// owner lookup (`ownersOf`: a licence far into a batch, looked up alone, makes ERC721A scan
+    /// back to the batch's first id) never skips a live licence: every gas limit either pays the
+    /// holder or reverts.
     function test_reviewI1_gasStarvedOwnerOfNeverSkipsALiveLicence() public {
         uint256 batch = 500;
         CheckerNodeLicense big = new CheckerNodeLicense(

@@ -412,7 +412,7 @@ describe("CheckerRewards", () => {
   });
 
   describe("review I-1: only a licence that does not exist is skipped", () => {
-    /** A rewards contract over a licence whose `ownerOf` misbehaves as told; epoch 1 pays licence 1. */
+    /** A rewards contract over a licence whose `ownersOf` misbehaves as told; epoch 1 pays licence 1. */
     async function overMisbehavingLicence() {
       const [admin, holder] = await ethers.getSigners();
       const token = await ethers.deployContract("MockStablecoin");
@@ -437,15 +437,15 @@ describe("CheckerRewards", () => {
       return { token, license, rewards, tree, holder };
     }
 
-    it("review I-1: a live licence whose ownerOf runs out of gas fails the claim, it is not skipped", async () => {
+    it("review I-1: a live licence whose ownersOf runs out of gas fails the claim, it is not skipped", async () => {
       const m = await loadFixture(overMisbehavingLicence);
       await m.license.setMode(3);
-      // anyone replaying the holder's public proof with a gas limit too tight for ownerOf
+      // anyone replaying the holder's public proof with a gas limit too tight for the lookup
       await expect(
         m.rewards.claim([claimOf(m.tree, 1n)], { gasLimit: 1_000_000n }),
       ).to.be.revertedWithoutReason(ethers);
       expect(await m.rewards.isClaimed(1n, 1n)).to.equal(false);
-      // with ownerOf answering again, the holder is paid
+      // with ownersOf answering again, the holder is paid
       await m.license.setMode(0);
       await expect(m.rewards.connect(m.holder).claim([claimOf(m.tree, 1n)])).to.changeTokenBalance(
         ethers,
@@ -455,7 +455,7 @@ describe("CheckerRewards", () => {
       );
     });
 
-    it("review I-1: ownerOf reverting with another error fails the claim with that error", async () => {
+    it("review I-1: ownersOf reverting fails the claim with its error", async () => {
       const m = await loadFixture(overMisbehavingLicence);
       await m.license.setMode(2);
       await expect(m.rewards.connect(m.holder).claim([claimOf(m.tree, 2n)]))
@@ -463,7 +463,7 @@ describe("CheckerRewards", () => {
         .withArgs(2n);
     });
 
-    it("review I-1: ERC721A's OwnerQueryForNonexistentToken is still skipped", async () => {
+    it("review I-1: a licence ownersOf says does not exist (zero owner) is skipped", async () => {
       const m = await loadFixture(overMisbehavingLicence);
       await m.license.setMode(1);
       await expect(m.rewards.connect(m.holder).claim([claimOf(m.tree, 1n), claimOf(m.tree, 2n)]))
