@@ -157,18 +157,7 @@ impl Class {
 /// The address derived from `seeds` with the highest valid bump below the canonical one.
 fn non_canonical(seeds: &[Vec<u8>]) -> (Pubkey, u8) {
     let seeds: Vec<&[u8]> = seeds.iter().map(Vec::as_slice).collect();
-    let (_, canonical) = Pubkey::find_program_address(&seeds, &compute_market::ID);
-    (0..canonical)
-        .rev()
-        .find_map(|bump| {
-            let mut with_bump = seeds.clone();
-            let b = [bump];
-            with_bump.push(&b);
-            Pubkey::create_program_address(&with_bump, &compute_market::ID)
-                .ok()
-                .map(|address| (address, bump))
-        })
-        .expect("a non-canonical bump exists")
+    non_canonical_pda(&seeds)
 }
 
 /// A substitution the program accepts by design: instruction, slot, class, the candidate's

@@ -31,22 +31,6 @@ fn anchor_error(err: BanksClientError, expected: ErrorCode) {
     assert_eq!(anchor_code(err), expected as u32, "expected {expected:?}");
 }
 
-/// A non-canonical address for `seeds`: derived with a lower bump than the canonical one.
-fn non_canonical_pda(seeds: &[&[u8]]) -> (Pubkey, u8) {
-    let (_, canonical) = Pubkey::find_program_address(seeds, &compute_market::ID);
-    (0..canonical)
-        .rev()
-        .find_map(|bump| {
-            let mut with_bump = seeds.to_vec();
-            let b = [bump];
-            with_bump.push(&b);
-            Pubkey::create_program_address(&with_bump, &compute_market::ID)
-                .ok()
-                .map(|address| (address, bump))
-        })
-        .expect("a non-canonical bump exists")
-}
-
 /// The escrow fixture of `common::escrow` (default arguments: the treasury is also the price
 /// and subsidy authority) with one started stablecoin rental, `rental()`.
 type Arena = EscrowMarket;

@@ -205,3 +205,19 @@ pub fn anchor_code(err: BanksClientError) -> u32 {
 pub fn code(e: MarketError) -> u32 {
     anchor_lang::error::ERROR_CODE_OFFSET + e as u32
 }
+
+/// A non-canonical address for `seeds`: derived with a lower bump than the canonical one.
+pub fn non_canonical_pda(seeds: &[&[u8]]) -> (Pubkey, u8) {
+    let (_, canonical) = Pubkey::find_program_address(seeds, &compute_market::ID);
+    (0..canonical)
+        .rev()
+        .find_map(|bump| {
+            let mut with_bump = seeds.to_vec();
+            let b = [bump];
+            with_bump.push(&b);
+            Pubkey::create_program_address(&with_bump, &compute_market::ID)
+                .ok()
+                .map(|address| (address, bump))
+        })
+        .expect("a non-canonical bump exists")
+}
