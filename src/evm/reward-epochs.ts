@@ -2,11 +2,14 @@
 // operators claim, anyone closes an expired epoch. Each call returns what it did (or would do on a
 // dry run); the Hardhat tasks (rewards:*) and the operator CLI (cm governance post, cm node claim)
 // print it.
-import { formatEther, ZeroHash } from "ethers";
+import { formatEther, ZeroAddress, ZeroHash } from "ethers";
 import { z } from "zod";
 
 import type { ArbitrumContext } from "./context.js";
 import { checkEpochTarget, openRewardsEpoch } from "./rewards.js";
+
+/** Licences per `ownersOf` call: well inside a node's eth_call gas cap at ERC721A's worst scan. */
+const OWNER_LOOKUP_CHUNK = 500;
 
 const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString();
 
@@ -118,14 +121,19 @@ export async function claimRewards(
     const candidates = [...new Set([...received, ...operated].map((l) => l.args.tokenId))].sort((a, b) =>
       a < b ? -1 : a > b ? 1 : 0,
     );
+    // Owners in one `ownersOf` call per chunk (zero: burned, nobody's), not one `ownerOf` each.
+    const owners: string[] = [];
+    for (let i = 0; i < candidates.length; i += OWNER_LOOKUP_CHUNK)
+      owners.push(...(await ctx.license.ownersOf(candidates.slice(i, i + OWNER_LOOKUP_CHUNK))));
     const mine = [];
-    for (const id of candidates) {
-      const [owner, operator, claimed] = await Promise.all([
-        ctx.license.ownerOf(id).catch(() => undefined), // burned: nobody's
+    for (const [k, id] of candidates.entries()) {
+      const owner = owners[k];
+      if (owner === ZeroAddress) continue;
+      const [operator, claimed] = await Promise.all([
         ctx.license.operatorOf(id),
         ctx.rewards.isClaimed(epoch, id),
       ]);
-      if (!owner || claimed || (owner !== me && operator !== me)) continue;
+      if (claimed || (owner !== me && operator !== me)) continue;
       const c = await e.lookup(id); // read from the artifact, checked against its root
       if (c) mine.push({ owner, claim: { epoch, tokenId: id, amount: c.amount, proof: c.proof } });
     }
