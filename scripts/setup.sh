@@ -26,6 +26,10 @@ cargo build --locked -p svm-rpc -p idl-gen
 cargo build --locked --release -p epoch-tree   # the native epoch builder (src/epoch/tree.ts)
 cargo test --locked --workspace --no-run
 
+# 2b. The SBF toolchain (Debian's rustc-web, its std sources and LLVM 22 from apt; sbpf-linker from
+#     crates.io, under the cache): tools/sbf/README.md. The program itself is built by ready.sh.
+bash scripts/solana/build-sbf.sh --install
+
 # 3. Slither (PyPI, pinned in tools/slither/requirements.txt), in a venv under the cache directory.
 bash scripts/slither.sh --install
 

@@ -26,7 +26,7 @@ import {
 import { startLocalChain, timeTravel, type LocalChain } from "../../src/solana/localnet.js";
 import { initializeMarket, marketProgram, programErrorName, setPaused } from "../../src/solana/market.js";
 
-import { expectProgramError, funded } from "./helpers.js";
+import { expectProgramError, funded, assertEventsDecoded, EVENT_COVERAGE } from "./helpers.js";
 
 const USDC = 1_000_000n;
 const TOKEN = 1_000_000_000n;
@@ -297,5 +297,12 @@ describe("rental escrow on the local SVM", () => {
     await expectProgramError(setTokenPrice(program(creator), market, 0n), "InvalidPrice");
     await setTokenPrice(program(creator), market, max);
     await setTokenPrice(program(creator), market, 2_500_000n);
+  });
+
+  it("every event the program emitted decodes with Anchor's client (Program data: logs of the SBF program)", async () => {
+    const checked = await assertEventsDecoded(connection);
+    console.log(`events checked: ${JSON.stringify(Object.fromEntries(checked))}`);
+    for (const ix of EVENT_COVERAGE.escrow)
+      assert.ok(checked.has(ix), `${ix}: never ran here, its event unchecked`);
   });
 });

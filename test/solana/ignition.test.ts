@@ -47,7 +47,7 @@ import {
   programErrorName,
 } from "../../src/solana/market.js";
 
-import { expectProgramError, funded } from "./helpers.js";
+import { expectProgramError, funded, assertEventsDecoded, EVENT_COVERAGE } from "./helpers.js";
 
 const TOKEN = 1_000_000_000n;
 const FUNDED = 1_000n * TOKEN;
@@ -380,5 +380,12 @@ describe("ignition subsidies on the local SVM", () => {
       const kp = await funded(connection);
       await expectProgramError(initializeMarket(program(kp), { ...base, ...overrides }), error);
     }
+  });
+
+  it("every event the program emitted decodes with Anchor's client (Program data: logs of the SBF program)", async () => {
+    const checked = await assertEventsDecoded(connection);
+    console.log(`events checked: ${JSON.stringify(Object.fromEntries(checked))}`);
+    for (const ix of EVENT_COVERAGE.ignition)
+      assert.ok(checked.has(ix), `${ix}: never ran here, its event unchecked`);
   });
 });

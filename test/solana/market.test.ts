@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 
 import { AnchorError, Wallet } from "@anchor-lang/core";
 import { createAccount, createMint, getAccount, mintTo, TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
+import idlJson from "../../src/solana/idl/compute_market.json" with { type: "json" };
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, SYSVAR_CLOCK_PUBKEY, type Connection } from "@solana/web3.js";
 
 import { startLocalChain, timeTravel, type LocalChain } from "../../src/solana/localnet.js";
@@ -22,7 +23,7 @@ import {
   TIME_BOUNDS,
 } from "../../src/solana/market.js";
 
-import { expectProgramError, funded } from "./helpers.js";
+import { expectProgramError, funded, assertEventsDecoded, EVENT_COVERAGE, EVENTS_OF } from "./helpers.js";
 
 describe("compute-market on the local SVM", () => {
   let chain: LocalChain;
@@ -167,6 +168,25 @@ describe("compute-market on the local SVM", () => {
     assert.equal(config.feeBps, 100, "fee unchanged");
   });
 
+  it("the authority hands the market over in two steps, and names the price authority", async () => {
+    const { program, params } = await freshMarket();
+    const { market } = await initializeMarket(program, params);
+    const heir = await funded(connection);
+    const pricer = Keypair.generate().publicKey;
+    const authority = program.provider.publicKey!;
+    await program.methods.setPriceAuthority(pricer).accounts({ authority, market }).rpc();
+    await program.methods.transferAuthority(heir.publicKey).accounts({ authority, market }).rpc();
+    assert.ok(
+      (await program.account.marketConfig.fetch(market)).authority.equals(authority),
+      "not before acceptance",
+    );
+    const heirs = marketProgram(connection, new Wallet(heir));
+    await heirs.methods.acceptAuthority().accounts({ pendingAuthority: heir.publicKey, market }).rpc();
+    const config = await program.account.marketConfig.fetch(market);
+    assert.ok(config.authority.equals(heir.publicKey));
+    assert.ok(config.priceAuthority.equals(pricer));
+  });
+
   it("creates the ignition vault and moves tokens into it through SPL Token (CPI)", async () => {
     const { program, params } = await freshMarket();
     const { market } = await initializeMarket(program, params);
@@ -219,4 +239,18 @@ describe("compute-market on the local SVM", () => {
     // Clock layout: slot u64, epoch_start_timestamp i64, epoch u64, leader_schedule_epoch u64, unix_timestamp i64
     assert.equal(sysvar!.data.readBigInt64LE(32), BigInt(target));
   });
+
+  it("every event the program emitted decodes with Anchor's client (Program data: logs of the SBF program)", async () => {
+    const checked = await assertEventsDecoded(connection);
+    console.log(`events checked: ${JSON.stringify(Object.fromEntries(checked))}`);
+    for (const ix of EVENT_COVERAGE.market)
+      assert.ok(checked.has(ix), `${ix}: never ran here, its event unchecked`);
+  });
+});
+
+it("the suites' event checks cover every instruction that emits one, and every event of the IDL", () => {
+  const covered = new Set(Object.values(EVENT_COVERAGE).flat());
+  assert.deepEqual([...covered].sort(), Object.keys(EVENTS_OF).sort());
+  const emitted = new Set(Object.values(EVENTS_OF).flat());
+  assert.deepEqual([...emitted].sort(), (idlJson.events ?? []).map((e: { name: string }) => e.name).sort());
 });

@@ -19,6 +19,8 @@ import { Keypair, LAMPORTS_PER_SOL, PublicKey, type Connection } from "@solana/w
 import idlJson from "../../src/solana/idl/compute_market.json" with { type: "json" };
 import { startLocalChain, timeTravel, type LocalChain } from "../../src/solana/localnet.js";
 import { marketProgram, programErrorName } from "../../src/solana/market.js";
+
+import { assertEventsDecoded, EVENT_COVERAGE } from "./helpers.js";
 import {
   cancelSwap,
   fetchSwap,
@@ -457,5 +459,12 @@ describe("cross-chain swap escrow on the local SVM", () => {
       await connection.getSignaturesForAddress(Keypair.generate().publicKey, {}, "confirmed"),
       [],
     );
+  });
+
+  it("every event the program emitted decodes with Anchor's client (Program data: logs of the SBF program)", async () => {
+    const checked = await assertEventsDecoded(connection);
+    console.log(`events checked: ${JSON.stringify(Object.fromEntries(checked))}`);
+    for (const ix of EVENT_COVERAGE.swap)
+      assert.ok(checked.has(ix), `${ix}: never ran here, its event unchecked`);
   });
 });

@@ -14,13 +14,23 @@ use crate::program_test;
 
 pub struct Chain {
     pub ctx: ProgramTestContext,
+    /// Keypairs made by this chain so far (mints, token accounts): see [`Chain::next_keypair`].
+    made: u64,
 }
 
 impl Chain {
     pub async fn start() -> Self {
         Self {
             ctx: crate::start(program_test()).await,
+            made: 0,
         }
+    }
+
+    /// The chain's next keypair for an account it creates: the same sequence on every run, so
+    /// addresses, and with them PDA bumps and compute units, repeat from run to run.
+    fn next_keypair(&mut self) -> Keypair {
+        self.made += 1;
+        crate::keypair(&format!("chain account {}", self.made))
     }
 
     pub fn payer(&self) -> &Keypair {
@@ -71,7 +81,7 @@ impl Chain {
         authority: &Pubkey,
         decimals: u8,
     ) -> Pubkey {
-        let mint = Keypair::new();
+        let mint = self.next_keypair();
         let rent = self.ctx.banks_client.get_rent().await.expect("rent");
         let create = solana_system_interface::instruction::create_account(
             &self.ctx.payer.pubkey(),
@@ -128,7 +138,7 @@ impl Chain {
 
     /// A classic SPL Token account (keypair address) for `owner`.
     pub async fn create_token_account(&mut self, mint: &Pubkey, owner: &Pubkey) -> Pubkey {
-        let account = Keypair::new();
+        let account = self.next_keypair();
         let len = spl_token::state::Account::LEN;
         let rent = self.ctx.banks_client.get_rent().await.expect("rent");
         let create = solana_system_interface::instruction::create_account(

@@ -1,7 +1,13 @@
 //! The compute-market test chain: agave's runtime (through `solana-program-test`) with the
-//! Anchor program registered as a native builtin and SPL Token executing as SBF bytecode.
+//! program loaded from its SBF bytecode (`target/deploy/compute_market.so`, `npm run build:sbf`),
+//! SPL Token, Token-2022 and the associated-token program as SBF too.
 //!
-//! Two adaptations make a native Anchor program run faithfully here:
+//! The bytes must be built from the sources being tested: [`program_test`] refuses a missing or
+//! stale `.so` (`scripts/solana/build-sbf.sh --check`). `CM_PROGRAM=native` registers the program
+//! as a native builtin instead, a faster mode for debugging that hides compute units, stack
+//! frames and code generation.
+//!
+//! Two adaptations make the native mode run faithfully:
 //! 1. Anchor's generated `entry` ties all its lifetimes to one `'info`, which does not fit the
 //!    `processor!` signature; [`compute_market_entry`] is the shim.
 //! 2. Anchor 1.x performs CPIs through `solana-invoke` and reads sysvars through `solana-sysvar`
@@ -10,7 +16,13 @@
 //!    running (the 3.x default stub returns `Ok(())`). [`start`] shares the runtime's stubs
 //!    with the 3.x global.
 
-use std::sync::{Arc, Once};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Once, OnceLock};
+
+use solana_account::Account;
+use solana_keypair::Keypair;
+use solana_rent::Rent;
 
 use anchor_lang::solana_program::{
     account_info::AccountInfo, entrypoint::ProgramResult, instruction::Instruction, pubkey::Pubkey,
@@ -136,16 +148,83 @@ pub async fn start(pt: ProgramTest) -> ProgramTestContext {
     ctx
 }
 
-/// A `ProgramTest` with compute-market registered natively (SPL Token, Token-2022 and the
-/// associated-token program are loaded as SBF by `solana-program-test` itself).
+/// The keypair named `label`: its secret is the keccak-256 of the label. Tests that must repeat
+/// exactly (the compute-unit snapshot: a PDA's bump search depends on the addresses in its
+/// seeds) name their keys instead of drawing random ones. Test keys only.
+pub fn keypair(label: &str) -> Keypair {
+    Keypair::new_from_array(compute_market::merkle::keccak(&[label.as_bytes()]))
+}
+
+/// Whether the program runs natively (`CM_PROGRAM=native`) instead of as SBF bytecode.
+pub fn native() -> bool {
+    match std::env::var("CM_PROGRAM").as_deref() {
+        Ok("native") => true,
+        Ok("sbf") | Err(_) => false,
+        Ok(other) => panic!("CM_PROGRAM={other}: expected sbf (the default) or native"),
+    }
+}
+
+/// The repository's root (this crate is `crates/svm-harness`).
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The SBF bytes of `target/deploy/<library>.so`, checked (once) to be built from the sources
+/// under test.
+pub fn sbf_elf(library: &str) -> Vec<u8> {
+    static CHECKED: OnceLock<()> = OnceLock::new();
+    let root = repo_root();
+    CHECKED.get_or_init(|| {
+        let check = Command::new("bash")
+            .arg("scripts/solana/build-sbf.sh")
+            .arg("--check")
+            .current_dir(&root)
+            .output()
+            .expect("bash runs");
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stderr).trim()
+        );
+    });
+    std::fs::read(root.join(format!("target/deploy/{library}.so"))).expect("the checked .so reads")
+}
+
+/// The address of the reference program of the compute-unit bench (`programs/bench-noop`).
+pub fn bench_noop_id() -> Pubkey {
+    "BenchNoop1111111111111111111111111111111111"
+        .parse()
+        .expect("a valid address")
+}
+
+/// A program account of the BPF loader holding `elf`, as `solana-program-test` builds one.
+fn program_account(elf: Vec<u8>) -> Account {
+    Account {
+        lamports: Rent::default().minimum_balance(elf.len()).max(1),
+        data: elf,
+        owner: solana_sdk_ids::bpf_loader::id(),
+        executable: true,
+        rent_epoch: 0,
+    }
+}
+
+/// A `ProgramTest` with compute-market loaded as SBF bytecode by the BPF loader, as a cluster
+/// runs it (or natively with `CM_PROGRAM=native`), and the bench's no-op reference program.
+/// SPL Token, Token-2022 and the associated-token program are loaded as SBF by
+/// `solana-program-test` itself.
 pub fn program_test() -> ProgramTest {
     let mut pt = ProgramTest::default();
     pt.prefer_bpf(false);
-    pt.add_program(
-        "compute_market",
-        program_id(),
-        processor!(compute_market_entry),
-    );
+    if native() {
+        pt.add_program(
+            "compute_market",
+            program_id(),
+            processor!(compute_market_entry),
+        );
+    } else {
+        pt.add_account(program_id(), program_account(sbf_elf("compute_market")));
+        pt.add_account(bench_noop_id(), program_account(sbf_elf("bench_noop")));
+    }
     pt
 }
 

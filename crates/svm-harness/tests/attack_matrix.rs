@@ -1064,7 +1064,10 @@ fn claim_ix(
 
 /// Builds the scenario and one honest transaction per instruction, in `lib.rs` order.
 async fn scenario() -> (Arena, Vec<Case>) {
-    let (price_kp, subsidy_kp) = (Keypair::new(), Keypair::new());
+    let (price_kp, subsidy_kp) = (
+        svm_harness::keypair("price authority"),
+        svm_harness::keypair("subsidy authority"),
+    );
     let (price_key, subsidy_key) = (price_kp.pubkey(), subsidy_kp.pubkey());
     let EscrowMarket {
         s,
@@ -1122,14 +1125,14 @@ async fn scenario() -> (Arena, Vec<Case>) {
     let subsidy_a = w.wallet(subsidy_kp, "subsidyA");
     let owner1 = w.wallet(owner1_kp, "owner1");
     let cust = w.wallet(customer_kp, "customer");
-    let heir = w.wallet(Keypair::new(), "heir");
-    let owner2 = w.wallet(Keypair::new(), "owner2");
-    let attacker = w.wallet(Keypair::new(), "attacker");
-    let creator_c = w.wallet(Keypair::new(), "creatorC");
-    let newcomer = w.wallet(Keypair::new(), "newcomer");
-    let swap_maker = w.wallet(Keypair::new(), "maker");
-    let swap_recipient = w.wallet(Keypair::new(), "recipient");
-    let stranger = w.wallet(Keypair::new(), "stranger");
+    let heir = w.wallet(svm_harness::keypair("heir"), "heir");
+    let owner2 = w.wallet(svm_harness::keypair("owner2"), "owner2");
+    let attacker = w.wallet(svm_harness::keypair("attacker"), "attacker");
+    let creator_c = w.wallet(svm_harness::keypair("creatorC"), "creatorC");
+    let newcomer = w.wallet(svm_harness::keypair("newcomer"), "newcomer");
+    let swap_maker = w.wallet(svm_harness::keypair("maker"), "maker");
+    let swap_recipient = w.wallet(svm_harness::keypair("recipient"), "recipient");
+    let stranger = w.wallet(svm_harness::keypair("stranger"), "stranger");
     let payer = w.chain.payer().pubkey();
     let airdrops: Vec<Instruction> = [
         treasury_a,
@@ -1853,5 +1856,216 @@ async fn every_substitution_of_every_instruction_is_refused() {
         extra.keys().collect::<Vec<_>>(),
         ["UnexpectedRemainingAccounts"],
         "every handler refuses remaining accounts itself"
+    );
+}
+
+// ------------------------------------------------------------------ compute units
+
+/// The committed compute-unit snapshot (`cu-snapshot.json` at the repository's root).
+const CU_SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../cu-snapshot.json");
+/// A rise above the snapshot by more than this fraction fails.
+const CU_TOLERANCE: f64 = 0.02;
+
+impl Arena {
+    /// Sends `ix` as the honest transaction does and returns the compute units the runtime
+    /// charged for it (the program and every CPI it made).
+    async fn metered(&mut self, ix: &Instruction) -> u64 {
+        let payer = self.chain.payer().insecure_clone();
+        let mut signers: Vec<Keypair> = vec![payer.insecure_clone()];
+        for meta in ix.accounts.iter().filter(|m| m.is_signer) {
+            if !signers.iter().any(|k| k.pubkey() == meta.pubkey) {
+                signers.push(self.keys[&meta.pubkey].insecure_clone());
+            }
+        }
+        self.chain.refresh_blockhash().await;
+        let refs: Vec<&Keypair> = signers.iter().collect();
+        let tx = Transaction::new_signed_with_payer(
+            std::slice::from_ref(ix),
+            Some(&payer.pubkey()),
+            &refs,
+            self.chain.ctx.last_blockhash,
+        );
+        let result = self
+            .chain
+            .ctx
+            .banks_client
+            .process_transaction_with_metadata(tx)
+            .await
+            .expect("the transaction is processed");
+        if let Err(err) = result.result {
+            panic!("the honest transaction is refused: {err:?}");
+        }
+        result.metadata.expect("metadata").compute_units_consumed
+    }
+}
+
+/// Compute units of every instruction's honest transaction, on the SBF program (`npm run
+/// bench:cu` prints the table). Each runs on the scenario as built (the accounts it touched are
+/// put back after it); the scenario's keys are named, not random, so PDA bump searches and with
+/// them the figures repeat exactly. Beside them, in the same run: SPL Token's `transfer` and an
+/// Anchor instruction that does nothing (`programs/bench-noop`).
+///
+/// Fails when an instruction costs more than its committed figure in `cu-snapshot.json` by more
+/// than 2 %, or more than its budget there (printed only, with `CU_BUDGETS=warn`);
+/// `CU_SNAPSHOT=update` rewrites the figures (budgets are kept).
+#[tokio::test]
+async fn compute_units_of_every_instruction() {
+    if svm_harness::native() {
+        eprintln!("CM_PROGRAM=native: the program is not metered, no compute units to compare");
+        return;
+    }
+    let (mut arena, cases) = scenario().await;
+    let mut measured: Vec<(String, u64)> = Vec::new();
+    for case in &cases {
+        arena.chain.set_unix_timestamp(case.now).await;
+        let units = arena.metered(&case.ix).await;
+        let keys: Vec<Pubkey> = case.ix.accounts.iter().map(|m| m.pubkey).collect();
+        arena.restore(keys).await;
+        measured.push((case.name.to_string(), units));
+    }
+    arena.assert_intact("after the metered runs").await;
+
+    // references, same chain, same run
+    let authority = svm_harness::keypair("bench mint authority");
+    let mint = arena.chain.create_mint(&authority.pubkey(), 6).await;
+    let from = arena
+        .chain
+        .create_token_account(&mint, &authority.pubkey())
+        .await;
+    let to = arena
+        .chain
+        .create_token_account(&mint, &arena.chain.payer().pubkey())
+        .await;
+    arena.chain.mint_to(&mint, &authority, &from, 100).await;
+    arena
+        .keys
+        .insert(authority.pubkey(), authority.insecure_clone());
+    let transfer =
+        spl_token::instruction::transfer(&spl_token::ID, &from, &to, &authority.pubkey(), &[], 1)
+            .expect("transfer");
+    let spl_transfer = arena.metered(&transfer).await;
+    let noop = Instruction {
+        program_id: svm_harness::bench_noop_id(),
+        accounts: vec![],
+        data: bench_noop::instruction::Noop {}.data(),
+    };
+    let anchor_noop = arena.metered(&noop).await;
+
+    let snapshot: serde_json::Value = std::fs::read_to_string(CU_SNAPSHOT)
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_else(|| serde_json::json!({ "instructions": {} }));
+    let committed = &snapshot["instructions"];
+    println!("\nCompute units per instruction (SBF program; npm run bench:cu)");
+    println!(
+        "{:<24} {:>8} {:>10} {:>8} {:>9} {:>10}",
+        "instruction", "CU", "snapshot", "change", "budget", "x no-op"
+    );
+    let mut failures = Vec::new();
+    let mut over_budget = Vec::new();
+    for (name, units) in &measured {
+        let before = committed[name]["cu"].as_u64();
+        let budget = committed[name]["budget"].as_u64();
+        let change = before.map_or(String::from("new"), |b| {
+            format!("{:+.1} %", (*units as f64 / b as f64 - 1.0) * 100.0)
+        });
+        println!(
+            "{:<24} {:>8} {:>10} {:>8} {:>9} {:>10.1}",
+            name,
+            units,
+            before.map_or(String::from("-"), |b| b.to_string()),
+            change,
+            budget.map_or(String::from("-"), |b| b.to_string()),
+            *units as f64 / anchor_noop as f64
+        );
+        if let Some(b) = before {
+            if *units as f64 > b as f64 * (1.0 + CU_TOLERANCE) {
+                failures.push(format!(
+                    "{name}: {units} CU, {b} in the snapshot (more than +2 %)"
+                ));
+            }
+        } else {
+            failures.push(format!("{name}: not in the snapshot (CU_SNAPSHOT=update)"));
+        }
+        if let Some(b) = budget {
+            if *units > b {
+                over_budget.push(format!("{name}: {units} CU, over its budget of {b}"));
+            }
+        }
+    }
+    println!(
+        "{:<24} {:>8}   (reference: SPL Token, SBF)",
+        "spl_token transfer", spl_transfer
+    );
+    println!(
+        "{:<24} {:>8}   (reference: Anchor, an instruction that does nothing)",
+        "anchor no-op", anchor_noop
+    );
+
+    // what each account type the program creates costs to hold (rent-exempt minimum)
+    use anchor_lang::Space;
+    let rent = solana_rent::Rent::default();
+    println!("\nAccounts the program creates: size and rent-exempt deposit (default rent)");
+    println!(
+        "{:<24} {:>8} {:>14} {:>10}",
+        "account", "bytes", "lamports", "SOL"
+    );
+    for (name, bytes) in [
+        ("MarketConfig", 8 + MarketConfig::INIT_SPACE),
+        ("Supplier", 8 + Supplier::INIT_SPACE),
+        ("Rental", 8 + Rental::INIT_SPACE),
+        ("SubsidyEpoch", 8 + SubsidyEpoch::INIT_SPACE),
+        ("SubsidyClaims", SubsidyClaims::SPACE),
+        ("Swap", 8 + Swap::INIT_SPACE),
+        (
+            "token vault (SPL Token)",
+            <spl_token::state::Account as solana_program_pack::Pack>::LEN,
+        ),
+    ] {
+        let lamports = rent.minimum_balance(bytes);
+        println!(
+            "{:<24} {:>8} {:>14} {:>10.6}",
+            name,
+            bytes,
+            lamports,
+            lamports as f64 / 1e9
+        );
+    }
+
+    if std::env::var("CU_SNAPSHOT").as_deref() == Ok("update") {
+        let mut instructions = serde_json::Map::new();
+        for (name, units) in &measured {
+            let mut entry = serde_json::Map::new();
+            entry.insert("cu".into(), (*units).into());
+            if let Some(b) = committed[name]["budget"].as_u64() {
+                entry.insert("budget".into(), b.into());
+            }
+            instructions.insert(name.clone(), entry.into());
+        }
+        let out = serde_json::json!({
+            "$comment": "Compute units of each instruction's honest transaction on the SBF program (crates/svm-harness/tests/attack_matrix.rs, compute_units_of_every_instruction). npm test fails on a rise above `cu` by more than 2 % or above `budget`; CU_SNAPSHOT=update npm run bench:cu rewrites `cu` (budgets are kept).",
+            "references": { "spl_token_transfer": spl_transfer, "anchor_noop": anchor_noop },
+            "instructions": instructions,
+        });
+        std::fs::write(
+            CU_SNAPSHOT,
+            serde_json::to_string_pretty(&out).unwrap() + "\n",
+        )
+        .expect("write the snapshot");
+        println!("wrote {CU_SNAPSHOT}");
+        failures.clear();
+    }
+    // Budgets are targets set by the issue that asked for them; CU_BUDGETS=warn (npm test, while
+    // one is not met: README "Compute units") prints the misses instead of failing on them.
+    for miss in &over_budget {
+        println!("BUDGET MISSED: {miss}");
+    }
+    if std::env::var("CU_BUDGETS").as_deref() != Ok("warn") {
+        failures.extend(over_budget);
+    }
+    assert!(
+        failures.is_empty(),
+        "compute units:\n{}",
+        failures.join("\n")
     );
 }

@@ -5,6 +5,11 @@
 
 use anchor_lang::prelude::*;
 
+// The SBF build through upstream LLVM links its memory and arithmetic builtins from this crate
+// (programs/compute-market/Cargo.toml); nothing names it, so it is kept here.
+#[cfg(all(target_os = "solana", target_arch = "bpf"))]
+extern crate solana_compiler_builtins;
+
 pub mod constants;
 pub mod errors;
 pub mod events;

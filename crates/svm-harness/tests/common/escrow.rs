@@ -33,7 +33,7 @@ impl EscrowMarket {
     /// The market, initialized with `args(&setup, treasury)`.
     pub async fn with_args(args: impl FnOnce(&Setup, Pubkey) -> InitializeArgs) -> Self {
         let mut s = setup().await;
-        let treasury = Keypair::new();
+        let treasury = svm_harness::keypair("treasury");
         let args = args(&s, treasury.pubkey());
         let init = initialize_ix(&s.creator.pubkey(), &s.stable_mint, &s.token_mint, args);
         s.chain
@@ -47,8 +47,8 @@ impl EscrowMarket {
                 .await
                 .expect("escrow vault");
         }
-        let supplier_owner = Keypair::new();
-        let customer = Keypair::new();
+        let supplier_owner = svm_harness::keypair("supplier owner");
+        let customer = svm_harness::keypair("customer");
         for k in [&supplier_owner, &customer] {
             s.chain.airdrop(&k.pubkey(), 10_000_000_000).await;
         }

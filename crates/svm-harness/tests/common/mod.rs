@@ -154,9 +154,9 @@ pub fn default_args(treasury: Pubkey) -> InitializeArgs {
 
 pub async fn setup() -> Setup {
     let mut chain = Chain::start().await;
-    let creator = Keypair::new();
+    let creator = svm_harness::keypair("creator");
     chain.airdrop(&creator.pubkey(), 10_000_000_000).await;
-    let mint_authority = Keypair::new();
+    let mint_authority = svm_harness::keypair("mint authority");
     let stable_mint = chain.create_mint(&mint_authority.pubkey(), DECIMALS).await;
     let token_mint = chain
         .create_mint(&mint_authority.pubkey(), TOKEN_DECIMALS)

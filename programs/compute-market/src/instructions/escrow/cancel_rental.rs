@@ -11,17 +11,21 @@ use crate::{
 
 /// Accounts of a full refund of a rental that never started: `cancel_rental` (the customer, any
 /// time before the start) and `reclaim_expired` (anyone, once the start timeout has passed).
+///
+/// The accounts are boxed (deserialised on the heap): unboxed, Anchor's `try_accounts` for this
+/// struct needs a stack frame above the 4,096 bytes SBPF gives each call, which the loader does
+/// not check and which silently overwrites the caller's frame (tools/sbf/README.md, "Frames").
 #[derive(Accounts)]
 pub struct RefundRental<'info> {
     /// The customer for `cancel_rental`; anyone for `reclaim_expired`.
     pub caller: Signer<'info>,
 
     #[account(mut, seeds = [MARKET_SEED, market.creator.as_ref()], bump = market.bump)]
-    pub market: Account<'info, MarketConfig>,
+    pub market: Box<Account<'info, MarketConfig>>,
 
     /// The rented offer (its open-rental count drops).
     #[account(mut, address = rental.supplier)]
-    pub supplier: Account<'info, Supplier>,
+    pub supplier: Box<Account<'info, Supplier>>,
 
     /// The rental; closed, its rent returned to the customer.
     // Its seeds are re-derived with its stored bump, as for every other piece of program
@@ -41,24 +45,24 @@ pub struct RefundRental<'info> {
         has_one = payment_mint,
         close = customer,
     )]
-    pub rental: Account<'info, Rental>,
+    pub rental: Box<Account<'info, Rental>>,
 
     /// CHECK: the rental's customer (checked by `has_one`); receives the rent.
     #[account(mut)]
     pub customer: UncheckedAccount<'info>,
 
-    pub payment_mint: Account<'info, Mint>,
+    pub payment_mint: Box<Account<'info, Mint>>,
 
     /// Where the refund goes: the customer's account in the payment mint.
     #[account(mut, token::mint = payment_mint, token::authority = customer)]
-    pub customer_token_account: Account<'info, TokenAccount>,
+    pub customer_token_account: Box<Account<'info, TokenAccount>>,
 
     #[account(
         mut,
         seeds = [ESCROW_VAULT_SEED, market.key().as_ref(), payment_mint.key().as_ref()],
         bump,
     )]
-    pub escrow_vault: Account<'info, TokenAccount>,
+    pub escrow_vault: Box<Account<'info, TokenAccount>>,
 
     pub token_program: Program<'info, Token>,
 }

@@ -50,6 +50,9 @@ pub fn quote(
     rental_quote(supplier.hourly_price, hours, market.fee(), token)
 }
 
+/// The accounts are boxed (deserialised on the heap): unboxed, Anchor's `try_accounts` for this
+/// struct needs a stack frame above the 4,096 bytes SBPF gives each call, which the loader does
+/// not check and which silently overwrites the caller's frame (tools/sbf/README.md, "Frames").
 #[derive(Accounts)]
 #[instruction(args: CreateRentalArgs)]
 pub struct CreateRental<'info> {
@@ -64,7 +67,7 @@ pub struct CreateRental<'info> {
         bump = market.bump,
         constraint = market.is_accepted_mint(&payment_mint.key()) @ MarketError::MintNotAccepted,
     )]
-    pub market: Account<'info, MarketConfig>,
+    pub market: Box<Account<'info, MarketConfig>>,
 
     /// The offer being rented, on this market.
     #[account(
@@ -73,7 +76,7 @@ pub struct CreateRental<'info> {
         bump = supplier.bump,
         has_one = market,
     )]
-    pub supplier: Account<'info, Supplier>,
+    pub supplier: Box<Account<'info, Supplier>>,
 
     /// The new rental, `[RENTAL_SEED, market, customer, rental_id]`.
     #[account(
@@ -83,14 +86,14 @@ pub struct CreateRental<'info> {
         seeds = [RENTAL_SEED, market.key().as_ref(), customer.key().as_ref(), &args.rental_id.to_le_bytes()],
         bump,
     )]
-    pub rental: Account<'info, Rental>,
+    pub rental: Box<Account<'info, Rental>>,
 
     /// The stablecoin or the market token (SPL Token only).
-    pub payment_mint: Account<'info, Mint>,
+    pub payment_mint: Box<Account<'info, Mint>>,
 
     /// The customer's account in the payment mint.
     #[account(mut, token::mint = payment_mint, token::authority = customer)]
-    pub customer_token_account: Account<'info, TokenAccount>,
+    pub customer_token_account: Box<Account<'info, TokenAccount>>,
 
     /// The market's escrow vault of the payment mint.
     #[account(
@@ -98,7 +101,7 @@ pub struct CreateRental<'info> {
         seeds = [ESCROW_VAULT_SEED, market.key().as_ref(), payment_mint.key().as_ref()],
         bump,
     )]
-    pub escrow_vault: Account<'info, TokenAccount>,
+    pub escrow_vault: Box<Account<'info, TokenAccount>>,
 
     pub token_program: Program<'info, Token>,
     pub system_program: Program<'info, System>,

@@ -12,6 +12,9 @@ use crate::{
     state::{MarketConfig, SubsidyClaims, SubsidyEpoch, Supplier},
 };
 
+/// The accounts are boxed (deserialised on the heap): unboxed, Anchor's `try_accounts` for this
+/// struct needs a stack frame above the 4,096 bytes SBPF gives each call, which the loader does
+/// not check and which silently overwrites the caller's frame (tools/sbf/README.md, "Frames").
 #[derive(Accounts)]
 #[instruction(epoch: u64, index: u32)]
 pub struct ClaimSubsidy<'info> {
@@ -27,7 +30,7 @@ pub struct ClaimSubsidy<'info> {
         bump = market.bump,
         has_one = token_mint,
     )]
-    pub market: Account<'info, MarketConfig>,
+    pub market: Box<Account<'info, MarketConfig>>,
 
     /// The supplier record the leaf names, `[SUPPLIER_SEED, market, owner]`.
     #[account(
@@ -35,7 +38,7 @@ pub struct ClaimSubsidy<'info> {
         bump = supplier.bump,
         has_one = owner,
     )]
-    pub supplier: Account<'info, Supplier>,
+    pub supplier: Box<Account<'info, Supplier>>,
 
     /// The epoch whose root the proof is checked against; its claimed total grows.
     #[account(
@@ -44,7 +47,7 @@ pub struct ClaimSubsidy<'info> {
         bump = subsidy_epoch.bump,
         has_one = market,
     )]
-    pub subsidy_epoch: Account<'info, SubsidyEpoch>,
+    pub subsidy_epoch: Box<Account<'info, SubsidyEpoch>>,
 
     /// The claimed-bitmap chunk holding `index`, created here by its first claimer.
     #[account(
@@ -62,7 +65,7 @@ pub struct ClaimSubsidy<'info> {
     pub subsidy_claims: AccountLoader<'info, SubsidyClaims>,
 
     /// The market token (SPL Token; `Account<Mint>` refuses Token-2022).
-    pub token_mint: Account<'info, Mint>,
+    pub token_mint: Box<Account<'info, Mint>>,
 
     /// The market's ignition vault: pays the subsidy.
     #[account(
@@ -70,11 +73,11 @@ pub struct ClaimSubsidy<'info> {
         seeds = [IGNITION_VAULT_SEED, market.key().as_ref()],
         bump = market.ignition_vault_bump,
     )]
-    pub ignition_vault: Account<'info, TokenAccount>,
+    pub ignition_vault: Box<Account<'info, TokenAccount>>,
 
     /// Any market-token account of the owner: receives the subsidy.
     #[account(mut, token::mint = token_mint, token::authority = owner)]
-    pub owner_token_account: Account<'info, TokenAccount>,
+    pub owner_token_account: Box<Account<'info, TokenAccount>>,
 
     pub token_program: Program<'info, Token>,
     pub system_program: Program<'info, System>,
