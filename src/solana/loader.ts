@@ -19,6 +19,8 @@ import {
 
 export const UPGRADEABLE_LOADER_ID = new PublicKey("BPFLoaderUpgradeab1e11111111111111111111111");
 export const NATIVE_LOADER_ID = new PublicKey("NativeLoader1111111111111111111111111111111");
+/** The BPF loader v2 (`BPFLoader2111...`): programs it owns are final, with no upgrade authority. */
+export const BPF_LOADER_V2_ID = new PublicKey("BPFLoader2111111111111111111111111111111111");
 
 /** `UpgradeableLoaderInstruction` variant tags. */
 export const LoaderInstruction = {
@@ -127,7 +129,9 @@ export async function readUpgradeAuthority(
   if (!account.owner.equals(UPGRADEABLE_LOADER_ID)) {
     const what = account.owner.equals(NATIVE_LOADER_ID)
       ? "a builtin of the native loader"
-      : account.owner.toBase58();
+      : account.owner.equals(BPF_LOADER_V2_ID)
+        ? "the non-upgradeable BPF loader, which has no upgrade authority"
+        : account.owner.toBase58();
     throw new Error(`${program.toBase58()} is not an upgradeable program (owner: ${what})`);
   }
   const state = parseLoaderState(account.data);

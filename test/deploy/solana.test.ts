@@ -412,10 +412,10 @@ describe("upgrade authority: on the local chain", () => {
   const ctx = fixture();
   const elf = testElf();
 
-  it("compute-market itself is a native builtin there, not an upgradeable program", async () => {
+  it("compute-market itself is loaded at genesis by the non-upgradeable BPF loader there, not an upgradeable program", async () => {
     await assert.rejects(
       readUpgradeAuthority(ctx.chain.connection, PROGRAM_ID),
-      /is not an upgradeable program \(owner: a builtin of the native loader\)/,
+      /is not an upgradeable program \(owner: the non-upgradeable BPF loader, which has no upgrade authority\)/,
     );
   });
 

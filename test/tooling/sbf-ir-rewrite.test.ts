@@ -263,6 +263,25 @@ test("argument parsing: types with attributes, constant expressions, quoted name
   assert.match(r.ir, /start:\n {2}%__cm_pack0 = alloca/);
 });
 
+test("one wrapper per callee: two call sites share it, each with its own stack slot", () => {
+  const r = rewriteModule(
+    [
+      "define internal i64 @w(i64 %a, i64 %b, i64 %c, i64 %d, i64 %e, i64 %f) {",
+      "  ret i64 %f",
+      "}",
+      "define i64 @g() {",
+      "  %x = call i64 @w(i64 1, i64 2, i64 3, i64 4, i64 5, i64 6)",
+      "  %y = call i64 @w(i64 %x, i64 2, i64 3, i64 4, i64 5, i64 7)",
+      "  ret i64 %y",
+      "}",
+    ].join("\n"),
+  );
+  assert.equal(r.stats.wrappedCalls, 2);
+  assert.equal(r.ir.match(/^define internal i64 @__cm_wrap\d+\(/gm)?.length, 1);
+  assert.match(r.ir, /%__cm_pack0 = alloca/);
+  assert.match(r.ir, /%__cm_pack1 = alloca/);
+});
+
 test("what the rewrite cannot do safely is refused, not passed on", () => {
   assert.throws(
     () =>

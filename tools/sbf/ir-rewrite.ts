@@ -13,7 +13,8 @@
 //   2. each direct call of a function defined with more than 5 parameters goes through a
 //      `noinline` wrapper of 3 parameters: the first two arguments, and a pointer to the others
 //      stored in a stack slot of the caller. The callee is marked `alwaysinline`, so inside the
-//      wrapper the 6-argument call disappears; the wrapper keeps each call site's frame its own.
+//      wrapper the 6-argument call disappears. One wrapper per callee: its body is inlined once,
+//      and the wrapper's frame is the callee's own, as before the rewrite.
 // Whatever this does not handle (an indirect call with 6 arguments, a signed 128-bit division)
 // still reaches the backend, and the build fails on its diagnostic (scripts/solana/build-sbf.sh).
 // Tested against LLVM's own results in test/tooling/sbf-ir-rewrite.test.ts (lli on the host).
@@ -22,7 +23,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 export interface RewriteStats {
   /** functions defined with more than 5 parameters, now always inlined */
   inlined: number;
-  /** call sites of those functions, now through a 3-argument wrapper */
+  /** call sites of those functions, now through a 3-argument wrapper (one per callee) */
   wrappedCalls: number;
   umulo64: number;
   umulo128: number;
@@ -203,6 +204,7 @@ export function rewriteModule(ir: string): { ir: string; stats: RewriteStats } {
 
   const out: string[] = [];
   const wrappers: string[] = [];
+  const wrapperOf = new Map<string, string>(); // callee and signature -> its wrapper
   let entry = -1; // where the current function's entry-block stack slots go
   let slots: string[] = [];
   for (let line of lines) {
@@ -245,38 +247,51 @@ export function rewriteModule(ir: string): { ir: string; stats: RewriteStats } {
       const k = stats.wrappedCalls++;
       const args = call.args.map(splitArgument);
       const rest = args.slice(2);
-      const packType = `{ ${rest.map((a) => typeOf(a.typed)).join(", ")} }`;
+      const types = args.map((a) => typeOf(a.typed));
+      const packType = `{ ${types.slice(2).join(", ")} }`;
       const pack = `%__cm_pack${k}`;
       slots.push(`  ${pack} = alloca ${packType}, align 8`);
       rest.forEach((a, i) => {
         out.push(
           `${call.indent}${pack}.${i} = getelementptr inbounds ${packType}, ptr ${pack}, i32 0, i32 ${i}`,
         );
-        out.push(`${call.indent}store ${typeOf(a.typed)} ${a.value}, ptr ${pack}.${i}`);
+        out.push(`${call.indent}store ${types[i + 2]} ${a.value}, ptr ${pack}.${i}`);
       });
+      // one wrapper per callee (and signature): the callee's body is inlined once, into it
+      const cc = call.cc ? `${call.cc} ` : "";
+      const key = `${cc}${call.returnType} @${call.callee}(${types.join(", ")})`;
+      let wrapper = wrapperOf.get(key);
+      if (wrapper === undefined) {
+        wrapper = `@__cm_wrap${wrapperOf.size}`;
+        wrapperOf.set(key, wrapper);
+        const body = rest.flatMap((a, i) => [
+          `  %p${i} = getelementptr inbounds ${packType}, ptr %pack, i32 0, i32 ${i}`,
+          `  %a${i} = load volatile ${types[i + 2]}, ptr %p${i}`,
+        ]);
+        const inner = [
+          `${args[0].typed} %x0`,
+          `${args[1].typed} %x1`,
+          ...rest.map((a, i) => `${a.typed} %a${i}`),
+        ].join(", ");
+        const ret =
+          call.returnType === "void"
+            ? [`  call ${cc}void @${call.callee}(${inner})`, "  ret void"]
+            : [
+                `  %r = call ${cc}${call.returnType} @${call.callee}(${inner})`,
+                `  ret ${call.returnType} %r`,
+              ];
+        wrappers.push(
+          [
+            `define internal ${call.returnType} ${wrapper}(${types[0]} %x0, ${types[1]} %x1, ptr %pack) #${wrapperGroup} {`,
+            ...body,
+            ...ret,
+            "}",
+          ].join("\n"),
+        );
+      }
       const [a0, a1] = args;
       out.push(
-        `${call.indent}${call.result}call ${call.returnType} @__cm_wrap${k}(${a0.typed} ${a0.value}, ${a1.typed} ${a1.value}, ptr ${pack})`,
-      );
-      const body = rest.flatMap((a, i) => [
-        `  %p${i} = getelementptr inbounds ${packType}, ptr %pack, i32 0, i32 ${i}`,
-        `  %a${i} = load volatile ${typeOf(a.typed)}, ptr %p${i}`,
-      ]);
-      const inner = [`${a0.typed} %x0`, `${a1.typed} %x1`, ...rest.map((a, i) => `${a.typed} %a${i}`)].join(
-        ", ",
-      );
-      const cc = call.cc ? `${call.cc} ` : "";
-      const ret =
-        call.returnType === "void"
-          ? [`  call ${cc}void @${call.callee}(${inner})`, "  ret void"]
-          : [`  %r = call ${cc}${call.returnType} @${call.callee}(${inner})`, `  ret ${call.returnType} %r`];
-      wrappers.push(
-        [
-          `define internal ${call.returnType} @__cm_wrap${k}(${typeOf(a0.typed)} %x0, ${typeOf(a1.typed)} %x1, ptr %pack) #${wrapperGroup} {`,
-          ...body,
-          ...ret,
-          "}",
-        ].join("\n"),
+        `${call.indent}${call.result}call ${call.returnType} ${wrapper}(${a0.typed} ${a0.value}, ${a1.typed} ${a1.value}, ptr ${pack})`,
       );
       continue;
     }

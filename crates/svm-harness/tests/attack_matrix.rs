@@ -1895,7 +1895,14 @@ impl Arena {
         if let Err(err) = result.result {
             panic!("the honest transaction is refused: {err:?}");
         }
-        result.metadata.expect("metadata").compute_units_consumed
+        let metadata = result.metadata.expect("metadata");
+        if std::env::var_os("CU_LOGS").is_some() {
+            // the program's logs, for profiling (sol_log_compute_units lines)
+            for line in &metadata.log_messages {
+                println!("    {line}");
+            }
+        }
+        metadata.compute_units_consumed
     }
 }
 
