@@ -663,13 +663,17 @@ impl Arena {
     /// Runs `ixs` on the current state without committing anything (the bank's simulation: the
     /// same account loading and execution as a transaction, without signature checks, which
     /// would only cost time here: every signer of every substitution is a key we hold).
-    async fn simulate(
-        &mut self,
-        ixs: &[Instruction],
-        blockhash: solana_hash::Hash,
-    ) -> Result<(), TransactionError> {
+    /// A fresh blockhash each time: the test chain's live about a second of wall time, less than
+    /// the sweep of one instruction takes on the SBF program under load.
+    async fn simulate(&mut self, ixs: &[Instruction]) -> Result<(), TransactionError> {
         let mut tx = Transaction::new_with_payer(ixs, Some(&self.chain.payer().pubkey()));
-        tx.message.recent_blockhash = blockhash;
+        tx.message.recent_blockhash = self
+            .chain
+            .ctx
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("blockhash");
         self.chain
             .ctx
             .banks_client
@@ -683,13 +687,7 @@ impl Arena {
     /// Runs one substitution (simulated). With `real`, also sends it as a signed transaction,
     /// which must end as the simulation did; if refused, every account it named must be
     /// unchanged; if accepted, what it changed is put back.
-    async fn try_attempt(
-        &mut self,
-        case: &Case,
-        a: &Attempt,
-        blockhash: solana_hash::Hash,
-        real: bool,
-    ) -> Outcome {
+    async fn try_attempt(&mut self, case: &Case, a: &Attempt, real: bool) -> Outcome {
         let what = || {
             format!(
                 "{}.{} <- {} ({})",
@@ -706,7 +704,7 @@ impl Arena {
                 .set_account(at, &AccountSharedData::from(account.clone()));
             expected.insert(*at, Some(account.clone()));
         }
-        let simulated = self.simulate(std::slice::from_ref(&a.ix), blockhash).await;
+        let simulated = self.simulate(std::slice::from_ref(&a.ix)).await;
         let outcome = match &simulated {
             Ok(()) => Outcome::Accepted,
             Err(TransactionError::InstructionError(0, e)) => {
@@ -755,13 +753,6 @@ impl Arena {
     async fn sweep(&mut self, index: usize, case: &Case, report: &mut Report) {
         self.assert_intact(&format!("before {}", case.name)).await;
         self.chain.set_unix_timestamp(case.now).await;
-        let blockhash = self
-            .chain
-            .ctx
-            .banks_client
-            .get_latest_blockhash()
-            .await
-            .expect("blockhash");
         let mut sent: HashMap<String, Outcome> = HashMap::new();
         let mut sampled: HashSet<Class> = HashSet::new();
         for a in self.attempts(case) {
@@ -772,7 +763,7 @@ impl Arena {
                     // the first substitution of each class is also sent for real
                     let real = sampled.insert(a.class);
                     report.real += usize::from(real);
-                    let outcome = self.try_attempt(case, &a, blockhash, real).await;
+                    let outcome = self.try_attempt(case, &a, real).await;
                     sent.insert(key, outcome.clone());
                     outcome
                 }
