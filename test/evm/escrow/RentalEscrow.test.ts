@@ -176,12 +176,17 @@ describe("RentalEscrow (Arbitrum)", () => {
       d.escrow,
       "EscrowNotCustomer",
     );
-    await expect(d.escrow.connect(d.customer).cancelRental(1n)).to.changeTokenBalances(
-      ethers,
-      d.stable,
-      [d.customer],
-      [price + fee],
-    );
+    const openRentals = async () => (await d.escrow.suppliers(d.supplier.address)).openRentals;
+    expect(await openRentals()).to.equal(2n);
+    const cancel = d.escrow.connect(d.customer).cancelRental(1n);
+    await expect(cancel).to.changeTokenBalances(ethers, d.stable, [d.customer], [price + fee]);
+    await expect(cancel)
+      .to.emit(d.escrow, "RentalRefunded")
+      .withArgs(1n, price + fee, false);
+    await expect(d.escrow.connect(d.customer).cancelRental(1n))
+      .to.be.revertedWithCustomError(d.escrow, "EscrowInvalidState")
+      .withArgs(1n, 4n); // Closed
+    expect(await openRentals()).to.equal(1n);
     await expect(d.escrow.connect(d.stranger).reclaimExpired(2n))
       .to.be.revertedWithCustomError(d.escrow, "EscrowStartTimeoutNotReached")
       .withArgs(2n);
@@ -189,8 +194,15 @@ describe("RentalEscrow (Arbitrum)", () => {
     await expect(d.escrow.connect(d.supplier).startRental(2n))
       .to.be.revertedWithCustomError(d.escrow, "EscrowStartTimeoutPassed")
       .withArgs(2n);
-    await d.escrow.connect(d.stranger).reclaimExpired(2n);
+    await expect(d.escrow.connect(d.stranger).reclaimExpired(2n))
+      .to.emit(d.escrow, "RentalRefunded")
+      .withArgs(2n, price + fee, true);
+    expect(await openRentals()).to.equal(0n);
     expect(await d.stable.balanceOf(d.customer.address)).to.equal(10_000n * USDC);
+    // a rental that was never created has nothing to reclaim, even once its "deadline" passed
+    await expect(d.escrow.connect(d.stranger).reclaimExpired(99n))
+      .to.be.revertedWithCustomError(d.escrow, "EscrowInvalidState")
+      .withArgs(99n, 0n); // None
     await solvent(d);
   });
 

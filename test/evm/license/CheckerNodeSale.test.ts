@@ -396,6 +396,16 @@ describe("CheckerNodeSale", () => {
         .to.be.revertedWithCustomError(sale, "SaleSoldOut")
         .withArgs(1_001n, 1_000n);
     });
+
+    it("error: beyond what is left once some are sold, which is the supply less the sold", async () => {
+      const b = await bareSale({ supply: 10 });
+      const [total] = await b.sale.quote(3n, Currency.ETH, NO_CODE);
+      await b.sale.buy(3n, Currency.ETH, NO_CODE, total, 0n, [], { value: total });
+      await expect(b.sale.quote(8n, Currency.ETH, NO_CODE))
+        .to.be.revertedWithCustomError(b.sale, "SaleSoldOut")
+        .withArgs(8n, 7n);
+      expect((await b.sale.quote(7n, Currency.ETH, NO_CODE))[0]).to.equal(7n * WEI_PRICE);
+    });
   });
 
   describe("allowlist phase", () => {

@@ -36,4 +36,18 @@ contract BpsMathFuzzTest is Test {
         vm.expectRevert(abi.encodeWithSelector(BpsMath.BpsOutOfRange.selector, bps));
         harness.check(bps);
     }
+
+    /// Every entry point checks its bps, whatever the amount (zero included, where the product
+    /// alone would not overflow).
+    function testFuzz_everyOperationRevertsAboveMaxBps(uint256 amount, uint256 bps) public {
+        amount = bound(amount, 0, type(uint128).max);
+        bps = bound(bps, BpsMath.MAX_BPS + 1, type(uint256).max);
+        bytes memory outOfRange = abi.encodeWithSelector(BpsMath.BpsOutOfRange.selector, bps);
+        vm.expectRevert(outOfRange);
+        harness.mulBpsDown(amount, bps);
+        vm.expectRevert(outOfRange);
+        harness.mulBpsUp(amount, bps);
+        vm.expectRevert(outOfRange);
+        harness.splitFee(amount, bps);
+    }
 }

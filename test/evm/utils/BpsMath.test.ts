@@ -30,6 +30,11 @@ describe("BpsMath", () => {
     await expect(harness.check(10_001n))
       .to.be.revertedWithCustomError(harness, "BpsOutOfRange")
       .withArgs(10_001n);
+    for (const call of [harness.mulBpsDown, harness.mulBpsUp, harness.splitFee]) {
+      await expect(call(0n, 10_001n))
+        .to.be.revertedWithCustomError(harness, "BpsOutOfRange")
+        .withArgs(10_001n);
+    }
     await expect(harness.mulBpsDown(1n, 10_000n)).to.not.be.revert(ethers);
   });
 });
