@@ -110,6 +110,35 @@ describe("CheckerRewards", () => {
     ]);
   });
 
+  it("error: an epoch whose tree sums above its posted total pays out no more than the total", async () => {
+    const d = await loadFixture(posted);
+    // a faulty tree: 10 + 20 + 5 = 35 to claim, 30 posted
+    const epoch2 = rewardsTree(d.at(2n), [
+      { tokenId: 1n, amount: R("10") },
+      { tokenId: 2n, amount: R("20") },
+      { tokenId: 3n, amount: R("5") },
+    ]);
+    await d.rewards.connect(d.poster).postEpoch(2n, epoch2.root, R("30"));
+    await time.increase(d.config.rewards.claimDelaySeconds);
+    await d.rewards.connect(d.holder).claim([claimOf(epoch2, 1n), claimOf(epoch2, 2n)]);
+    await expect(d.rewards.connect(d.other).claim([claimOf(epoch2, 3n)]))
+      .to.be.revertedWithCustomError(d.rewards, "RewardsEpochOverclaimed")
+      .withArgs(2n);
+    expect((await d.rewards.epochs(2n)).claimed).to.equal(R("30"));
+  });
+
+  it("an empty batch changes nothing, epoch 0 included", async () => {
+    const d = await loadFixture(posted);
+    const epoch0 = rewardsTree(d.at(0n), [{ tokenId: 1n, amount: R("4") }]);
+    await d.rewards.connect(d.poster).postEpoch(0n, epoch0.root, R("4"));
+    await time.increase(d.config.rewards.claimDelaySeconds);
+    const before = await d.rewards.epochs(0n);
+    await d.rewards.connect(d.other).claim([]);
+    expect(await d.rewards.epochs(0n)).to.deep.equal(before);
+    await d.rewards.connect(d.holder).claim([claimOf(epoch0, 1n)]);
+    expect(await d.token.balanceOf(d.holder.address)).to.equal(R("4"));
+  });
+
   it("claims several epochs in one call", async () => {
     const d = await loadFixture(posted);
     const epoch2 = rewardsTree(d.at(2n), [{ tokenId: 1n, amount: R("7") }]);
