@@ -127,13 +127,16 @@ describe("CheckerRewards", () => {
     expect((await d.rewards.epochs(2n)).claimed).to.equal(R("30"));
   });
 
-  it("an empty batch changes nothing, epoch 0 included", async () => {
+  it("an empty batch, or a batch of another epoch, leaves epoch 0 untouched", async () => {
     const d = await loadFixture(posted);
     const epoch0 = rewardsTree(d.at(0n), [{ tokenId: 1n, amount: R("4") }]);
     await d.rewards.connect(d.poster).postEpoch(0n, epoch0.root, R("4"));
     await time.increase(d.config.rewards.claimDelaySeconds);
     const before = await d.rewards.epochs(0n);
     await d.rewards.connect(d.other).claim([]);
+    expect(await d.rewards.epochs(0n)).to.deep.equal(before);
+    // nor does a batch of another epoch
+    await d.rewards.connect(d.other).claim([claimOf(d.epoch1, 3n)]);
     expect(await d.rewards.epochs(0n)).to.deep.equal(before);
     await d.rewards.connect(d.holder).claim([claimOf(epoch0, 1n)]);
     expect(await d.token.balanceOf(d.holder.address)).to.equal(R("4"));
@@ -146,6 +149,21 @@ describe("CheckerRewards", () => {
     await time.increase(d.config.rewards.claimDelaySeconds);
     await d.rewards.connect(d.holder).claim([claimOf(d.epoch1, 1n), claimOf(epoch2, 1n)]);
     expect(await d.token.balanceOf(d.holder.address)).to.equal(R("17"));
+    // each epoch of the batch keeps its own account of what was claimed from it
+    expect((await d.rewards.epochs(1n)).claimed).to.equal(R("10"));
+    expect((await d.rewards.epochs(2n)).claimed).to.equal(R("7"));
+  });
+
+  it("a zero-amount leaf is marked claimed without a transfer", async () => {
+    const d = await loadFixture(posted);
+    const epoch2 = rewardsTree(d.at(2n), [
+      { tokenId: 1n, amount: 0n },
+      { tokenId: 2n, amount: R("5") },
+    ]);
+    await d.rewards.connect(d.poster).postEpoch(2n, epoch2.root, R("5"));
+    await time.increase(d.config.rewards.claimDelaySeconds);
+    await expect(d.rewards.connect(d.holder).claim([claimOf(epoch2, 1n)])).not.to.emit(d.token, "Transfer");
+    expect(await d.rewards.isClaimed(2n, 1n)).to.equal(true);
   });
 
   it("error: double claim", async () => {
