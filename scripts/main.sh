@@ -28,7 +28,7 @@ hardhat node --hostname 127.0.0.1 --port "$evm_port" >"$logs/evm.log" 2>&1 &
 pids+=($!)
 hardhat node --hostname 127.0.0.1 --port "$arb_port" --chain-id 412346 >"$logs/arb.log" 2>&1 &
 pids+=($!)
-RUST_LOG="${RUST_LOG:-error}" "$CM_SVM_RPC_BIN" --port "$sol_port" >"$logs/sol.log" 2>&1 &
+CM_REPO_ROOT="$PWD" RUST_LOG="${RUST_LOG:-error}" "$CM_SVM_RPC_BIN" --port "$sol_port" >"$logs/sol.log" 2>&1 &
 pids+=($!)
 wait_for "$logs/evm.log" "Started HTTP" "hardhat node"
 wait_for "$logs/arb.log" "Started HTTP" "hardhat node (Arbitrum)"

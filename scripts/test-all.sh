@@ -14,8 +14,8 @@ echo "== Slither: every finding in contracts/ triaged (tools/slither/triage.json
 echo "== EVM: Solidity tests + mocha"; npx hardhat test
 echo "== gas: every user action against gas-snapshot.json (> 1 % regression fails; issue-14 targets printed, not yet enforced)"
 GAS_SNAPSHOT=check GAS_TARGETS=warn npx hardhat run scripts/bench/gas.ts
-echo "== Rust: program unit tests + runtime tests on the SBF program; compute units against cu-snapshot.json (budgets printed, not yet enforced)"
-CU_BUDGETS=warn RUST_LOG="${RUST_LOG:-error}" cargo test --locked --workspace
+echo "== Rust: program unit tests + runtime tests on the SBF program; compute units against cu-snapshot.json and their budgets"
+RUST_LOG="${RUST_LOG:-error}" cargo test --locked --workspace
 echo "== Solana TS: Anchor client against the local SVM"
 node --import tsx --test --test-force-exit --test-timeout 120000 test/solana/*.test.ts
 echo "== Deployments: Ignition (EVM) and the Solana deploy, interrupted and resumed; audit:roles; upgrade authority"

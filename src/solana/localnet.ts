@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { homedir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 
 import { Connection } from "@solana/web3.js";
 
@@ -57,7 +58,14 @@ export async function startLocalChain(opts: { port?: number } = {}): Promise<Loc
   const port = opts.port ?? (await freePortPair());
   const child: ChildProcess = spawn(svmRpcBinary(), ["--port", String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "error" },
+    // the checkout whose target/deploy/*.so it serves (the binary may come from another
+    // checkout sharing the cargo target directory)
+    env: {
+      ...process.env,
+      RUST_LOG: process.env.RUST_LOG ?? "error",
+      CM_REPO_ROOT:
+        process.env.CM_REPO_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.."),
+    },
   });
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4_000)));

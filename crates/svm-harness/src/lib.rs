@@ -165,7 +165,22 @@ pub fn native() -> bool {
 }
 
 /// The repository's root (this crate is `crates/svm-harness`).
+/// The checkout under test: `CM_REPO_ROOT`, else the one the working directory is in (cargo runs
+/// tests from their crate; the scripts start `svm-rpc` from the checkout), else the one this crate
+/// was built from. Several checkouts (a CI clone, a worktree) share one cargo target directory, so
+/// the `svm-rpc` binary in it may have been built from another checkout than the one running it.
 fn repo_root() -> PathBuf {
+    if let Some(root) = std::env::var_os("CM_REPO_ROOT") {
+        return PathBuf::from(root);
+    }
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Some(root) = cwd.ancestors().find(|dir| {
+            dir.join("programs/compute-market/Cargo.toml").is_file()
+                && dir.join("scripts/solana/build-sbf.sh").is_file()
+        }) {
+            return root.to_path_buf();
+        }
+    }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 

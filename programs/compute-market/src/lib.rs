@@ -16,6 +16,7 @@ pub mod events;
 pub mod instructions;
 pub mod math;
 pub mod merkle;
+pub mod pda;
 pub mod state;
 
 use instructions::*;

@@ -94,26 +94,6 @@ export type ComputeMarket = {
         {
           "name": "market",
           "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  109,
-                  97,
-                  114,
-                  107,
-                  101,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "market.creator",
-                "account": "marketConfig"
-              }
-            ]
-          },
           "relations": [
             "rental"
           ]
@@ -130,37 +110,7 @@ export type ComputeMarket = {
           "docs": [
             "The rental; closed, its rent returned to the customer."
           ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  114,
-                  101,
-                  110,
-                  116,
-                  97,
-                  108
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "rental.market",
-                "account": "rental"
-              },
-              {
-                "kind": "account",
-                "path": "rental.customer",
-                "account": "rental"
-              },
-              {
-                "kind": "account",
-                "path": "rental.rentalId",
-                "account": "rental"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "customer",
@@ -184,36 +134,7 @@ export type ComputeMarket = {
         },
         {
           "name": "escrowVault",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  101,
-                  115,
-                  99,
-                  114,
-                  111,
-                  119,
-                  95,
-                  118,
-                  97,
-                  117,
-                  108,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "market"
-              },
-              {
-                "kind": "account",
-                "path": "paymentMint"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "tokenProgram",
@@ -822,26 +743,6 @@ export type ComputeMarket = {
             "The market."
           ],
           "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  109,
-                  97,
-                  114,
-                  107,
-                  101,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "market.creator",
-                "account": "marketConfig"
-              }
-            ]
-          },
           "relations": [
             "supplier"
           ]
@@ -851,33 +752,7 @@ export type ComputeMarket = {
           "docs": [
             "The offer being rented, on this market."
           ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  115,
-                  117,
-                  112,
-                  112,
-                  108,
-                  105,
-                  101,
-                  114
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "market"
-              },
-              {
-                "kind": "account",
-                "path": "supplier.owner",
-                "account": "supplier"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "rental",
@@ -931,36 +806,7 @@ export type ComputeMarket = {
           "docs": [
             "The market's escrow vault of the payment mint."
           ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  101,
-                  115,
-                  99,
-                  114,
-                  111,
-                  119,
-                  95,
-                  118,
-                  97,
-                  117,
-                  108,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "market"
-              },
-              {
-                "kind": "account",
-                "path": "paymentMint"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "tokenProgram",
@@ -1259,8 +1105,11 @@ export type ComputeMarket = {
         {
           "name": "market",
           "docs": [
-            "The market; it owns the vault."
+            "The market; it owns the vault and keeps its bump. `dup`: the only mutable account that",
+            "this program writes, so there is nothing to tell it apart from (Anchor's duplicate check",
+            "builds a std `HashSet` even for one key: about 2,400 CU)."
           ],
+          "writable": true,
           "pda": {
             "seeds": [
               {
@@ -1971,26 +1820,6 @@ export type ComputeMarket = {
         {
           "name": "market",
           "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  109,
-                  97,
-                  114,
-                  107,
-                  101,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "market.creator",
-                "account": "marketConfig"
-              }
-            ]
-          },
           "relations": [
             "rental"
           ]
@@ -2007,37 +1836,7 @@ export type ComputeMarket = {
           "docs": [
             "The rental; closed, its rent returned to the customer."
           ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  114,
-                  101,
-                  110,
-                  116,
-                  97,
-                  108
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "rental.market",
-                "account": "rental"
-              },
-              {
-                "kind": "account",
-                "path": "rental.customer",
-                "account": "rental"
-              },
-              {
-                "kind": "account",
-                "path": "rental.rentalId",
-                "account": "rental"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "customer",
@@ -2061,36 +1860,7 @@ export type ComputeMarket = {
         },
         {
           "name": "escrowVault",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  101,
-                  115,
-                  99,
-                  114,
-                  111,
-                  119,
-                  95,
-                  118,
-                  97,
-                  117,
-                  108,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "market"
-              },
-              {
-                "kind": "account",
-                "path": "paymentMint"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "tokenProgram",
@@ -2412,26 +2182,6 @@ export type ComputeMarket = {
         {
           "name": "market",
           "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  109,
-                  97,
-                  114,
-                  107,
-                  101,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "market.creator",
-                "account": "marketConfig"
-              }
-            ]
-          },
           "relations": [
             "rental"
           ]
@@ -2448,37 +2198,7 @@ export type ComputeMarket = {
           "docs": [
             "The rental; closed, its rent returned to the customer."
           ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  114,
-                  101,
-                  110,
-                  116,
-                  97,
-                  108
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "rental.market",
-                "account": "rental"
-              },
-              {
-                "kind": "account",
-                "path": "rental.customer",
-                "account": "rental"
-              },
-              {
-                "kind": "account",
-                "path": "rental.rentalId",
-                "account": "rental"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "customer",
@@ -2495,36 +2215,7 @@ export type ComputeMarket = {
         },
         {
           "name": "escrowVault",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  101,
-                  115,
-                  99,
-                  114,
-                  111,
-                  119,
-                  95,
-                  118,
-                  97,
-                  117,
-                  108,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "market"
-              },
-              {
-                "kind": "account",
-                "path": "paymentMint"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "supplierTokenAccount",
@@ -4128,6 +3819,19 @@ export type ComputeMarket = {
               "`<= ignition_funded - ignition_paid`."
             ],
             "type": "u64"
+          },
+          {
+            "name": "stableVaultBump",
+            "docs": [
+              "Bumps of the escrow vaults of the stablecoin and of the market token, set by",
+              "`init_escrow_vault` (0 until then), so that the rental instructions re-derive a vault's",
+              "address with one hash instead of searching its bump (`pda::check`)."
+            ],
+            "type": "u8"
+          },
+          {
+            "name": "tokenVaultBump",
+            "type": "u8"
           }
         ]
       }

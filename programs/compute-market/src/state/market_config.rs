@@ -2,10 +2,10 @@ use anchor_lang::prelude::*;
 
 use crate::{
     constants::{
-        MARKET_SEED, MAX_DISPUTE_WINDOW, MAX_FEE_BPS, MAX_PRICE_CHANGE_BPS, MAX_PRICE_STALENESS,
-        MAX_START_TIMEOUT, MAX_SUBSIDY_CLAIM_DELAY, MAX_SUBSIDY_CLAIM_WINDOW, MAX_SUBSIDY_PERIOD,
-        MIN_DISPUTE_WINDOW, MIN_PRICE_STALENESS, MIN_START_TIMEOUT, MIN_SUBSIDY_CLAIM_DELAY,
-        MIN_SUBSIDY_CLAIM_WINDOW, MIN_SUBSIDY_PERIOD,
+        ESCROW_VAULT_SEED, MARKET_SEED, MAX_DISPUTE_WINDOW, MAX_FEE_BPS, MAX_PRICE_CHANGE_BPS,
+        MAX_PRICE_STALENESS, MAX_START_TIMEOUT, MAX_SUBSIDY_CLAIM_DELAY, MAX_SUBSIDY_CLAIM_WINDOW,
+        MAX_SUBSIDY_PERIOD, MIN_DISPUTE_WINDOW, MIN_PRICE_STALENESS, MIN_START_TIMEOUT,
+        MIN_SUBSIDY_CLAIM_DELAY, MIN_SUBSIDY_CLAIM_WINDOW, MIN_SUBSIDY_PERIOD,
     },
     errors::MarketError,
     math::Bps,
@@ -86,6 +86,11 @@ pub struct MarketConfig {
     /// Owed to open subsidy epochs: the sum of their `total - claimed`. Always
     /// `<= ignition_funded - ignition_paid`.
     pub ignition_reserved: u64,
+    /// Bumps of the escrow vaults of the stablecoin and of the market token, set by
+    /// `init_escrow_vault` (0 until then), so that the rental instructions re-derive a vault's
+    /// address with one hash instead of searching its bump (`pda::check`).
+    pub stable_vault_bump: u8,
+    pub token_vault_bump: u8,
 }
 
 impl MarketConfig {
@@ -218,6 +223,30 @@ impl MarketConfig {
         *mint == self.stable_mint || *mint == self.token_mint
     }
 
+    /// The stored bump of the escrow vault of `mint` (which must be accepted).
+    pub fn escrow_vault_bump(&self, mint: &Pubkey) -> u8 {
+        if *mint == self.stable_mint {
+            self.stable_vault_bump
+        } else {
+            self.token_vault_bump
+        }
+    }
+
+    /// Whether `vault` is the escrow vault of `mint` (which must be accepted), by its stored
+    /// bump: `[ESCROW_VAULT_SEED, market, mint]`.
+    pub fn is_escrow_vault(&self, market: &Pubkey, mint: &Pubkey, vault: &Pubkey) -> bool {
+        crate::pda::is_derived(
+            vault,
+            &[ESCROW_VAULT_SEED, market.as_ref(), mint.as_ref()],
+            self.escrow_vault_bump(mint),
+        )
+    }
+
+    /// Whether `market` is this market's address, `[MARKET_SEED, creator]` with its stored bump.
+    pub fn is_at(&self, market: &Pubkey) -> bool {
+        crate::pda::is_derived(market, &[MARKET_SEED, self.creator.as_ref()], self.bump)
+    }
+
     /// The escrow counter of `mint` (which must be accepted).
     pub fn escrowed_mut(&mut self, mint: &Pubkey) -> &mut u64 {
         if *mint == self.stable_mint {
@@ -275,6 +304,8 @@ mod tests {
             subsidy_next_epoch: 0,
             ignition_paid: 0,
             ignition_reserved: 0,
+            stable_vault_bump: 0,
+            token_vault_bump: 0,
         }
     }
 

@@ -1,6 +1,9 @@
 use anchor_lang::prelude::*;
 
-use crate::{constants::MAX_GPU_MODEL_LEN, state::MarketConfig};
+use crate::{
+    constants::{MAX_GPU_MODEL_LEN, RENTAL_SEED},
+    state::MarketConfig,
+};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub enum RentalState {
@@ -50,6 +53,21 @@ pub struct Rental {
 }
 
 impl Rental {
+    /// Whether `rental` is this rental's address, `[RENTAL_SEED, market, customer, rental_id]`
+    /// with its stored bump (`pda::is_derived`).
+    pub fn is_at(&self, rental: &Pubkey) -> bool {
+        crate::pda::is_derived(
+            rental,
+            &[
+                RENTAL_SEED,
+                self.market.as_ref(),
+                self.customer.as_ref(),
+                &self.rental_id.to_le_bytes(),
+            ],
+            self.bump,
+        )
+    }
+
     /// Last moment the supplier may start the rental: `start_timeout` after creation, plus
     /// the time the market has been paused since (a pause blocks starting, so it does not count
     /// against the supplier). `reclaim_expired` opens after it.

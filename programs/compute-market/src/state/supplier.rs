@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::MAX_GPU_MODEL_LEN;
+use crate::constants::{MAX_GPU_MODEL_LEN, SUPPLIER_SEED};
 
 /// A GPU owner's offer on one market. PDA `[SUPPLIER_SEED, market, owner]`.
 #[account]
@@ -22,4 +22,16 @@ pub struct Supplier {
     /// Lowest token price (stablecoin base units per whole token) at which the supplier accepts
     /// payment in the market token: 0 = any price, `u64::MAX` = stablecoin only.
     pub min_token_price: u64,
+}
+
+impl Supplier {
+    /// Whether `supplier` is this offer's address, `[SUPPLIER_SEED, market, owner]` with its
+    /// stored bump (`pda::is_derived`).
+    pub fn is_at(&self, supplier: &Pubkey) -> bool {
+        crate::pda::is_derived(
+            supplier,
+            &[SUPPLIER_SEED, self.market.as_ref(), self.owner.as_ref()],
+            self.bump,
+        )
+    }
 }

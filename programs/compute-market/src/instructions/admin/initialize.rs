@@ -132,6 +132,8 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         subsidy_next_epoch: 0,
         ignition_paid: 0,
         ignition_reserved: 0,
+        stable_vault_bump: 0,
+        token_vault_bump: 0,
     });
     emit!(MarketInitialized {
         market: market.key(),

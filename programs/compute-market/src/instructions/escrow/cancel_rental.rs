@@ -3,7 +3,6 @@ use anchor_spl::token::{Mint, Token, TokenAccount};
 
 use super::pay_from_escrow;
 use crate::{
-    constants::{ESCROW_VAULT_SEED, MARKET_SEED, RENTAL_SEED},
     errors::MarketError,
     events::RentalRefunded,
     state::{MarketConfig, Rental, RentalState, Supplier},
@@ -15,31 +14,38 @@ use crate::{
 /// The accounts are boxed (deserialised on the heap): unboxed, Anchor's `try_accounts` for this
 /// struct needs a stack frame above the 4,096 bytes SBPF gives each call, which the loader does
 /// not check and which silently overwrites the caller's frame (tools/sbf/README.md, "Frames").
+///
+/// Compute: the market, the rental and the escrow vault are re-derived from their stored bumps
+/// with one hash each (`pda::is_derived`, instead of 1,500 CU per `create_program_address` and
+/// a `find_program_address` search for the vault), and the mutable accounts carry `dup`, which
+/// drops Anchor's duplicate check (a std `HashSet` of their keys, thousands of CU). Duplicates
+/// that matter cannot pass: the market, the offer and the rental are three account types, no
+/// token account is written by this program (only through SPL Token), and every account paid
+/// is told apart from the vault by an explicit constraint.
 #[derive(Accounts)]
 pub struct RefundRental<'info> {
     /// The customer for `cancel_rental`; anyone for `reclaim_expired`.
     pub caller: Signer<'info>,
 
-    #[account(mut, seeds = [MARKET_SEED, market.creator.as_ref()], bump = market.bump)]
+    #[account(
+        mut,
+        dup,
+        constraint = market.is_at(&market.key()) @ anchor_lang::error::ErrorCode::ConstraintSeeds,
+    )]
     pub market: Box<Account<'info, MarketConfig>>,
 
     /// The rented offer (its open-rental count drops).
-    #[account(mut, address = rental.supplier)]
+    #[account(mut, dup, address = rental.supplier)]
     pub supplier: Box<Account<'info, Supplier>>,
 
     /// The rental; closed, its rent returned to the customer.
-    // Its seeds are re-derived with its stored bump, as for every other piece of program
+    // Its address is re-derived with its stored bump, as for every other piece of program
     // state: the owner and discriminator checks alone would accept a rental at any address
     // (crates/svm-harness/tests/attack_matrix.rs forges one at a non-canonical bump).
     #[account(
         mut,
-        seeds = [
-            RENTAL_SEED,
-            rental.market.as_ref(),
-            rental.customer.as_ref(),
-            &rental.rental_id.to_le_bytes(),
-        ],
-        bump = rental.bump,
+        dup,
+        constraint = rental.is_at(&rental.key()) @ anchor_lang::error::ErrorCode::ConstraintSeeds,
         has_one = market,
         has_one = customer,
         has_one = payment_mint,
@@ -54,13 +60,21 @@ pub struct RefundRental<'info> {
     pub payment_mint: Box<Account<'info, Mint>>,
 
     /// Where the refund goes: the customer's account in the payment mint.
-    #[account(mut, token::mint = payment_mint, token::authority = customer)]
+    #[account(
+        mut,
+        dup,
+        token::mint = payment_mint,
+        token::authority = customer,
+        constraint = customer_token_account.key() != escrow_vault.key()
+            @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount,
+    )]
     pub customer_token_account: Box<Account<'info, TokenAccount>>,
 
     #[account(
         mut,
-        seeds = [ESCROW_VAULT_SEED, market.key().as_ref(), payment_mint.key().as_ref()],
-        bump,
+        dup,
+        constraint = market.is_escrow_vault(&market.key(), &payment_mint.key(), &escrow_vault.key())
+            @ anchor_lang::error::ErrorCode::ConstraintSeeds,
     )]
     pub escrow_vault: Box<Account<'info, TokenAccount>>,
 
