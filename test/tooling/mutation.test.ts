@@ -23,7 +23,11 @@ import {
   targetedFunctions,
   warnings,
 } from "../../tools/mutation/campaign.js";
-import { backup, restore } from "../../tools/mutation/solidity.js";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync } from "node:fs";
+
+import { backup, type OutcomeCache, restore, writeScripts } from "../../tools/mutation/solidity.js";
 
 const FILE = "contracts/utils/BpsMath.sol";
 
@@ -228,5 +232,93 @@ test("the committed configuration and equivalence files are valid and still matc
       normalise(readFileSync(e.file, "utf8")).includes(normalise(e.original)),
       `${e.file}: ${e.original}`,
     );
+  }
+});
+
+test("a mutant's outcome is remembered: a campaign stopped midway resumes without testing it again", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "cm-mutation-cache-"));
+  try {
+    // a checkout whose hardhat is a stub: it logs its call and answers with the code in `code`
+    const from = path.join(dir, "repo");
+    mkdirSync(path.join(from, "node_modules/.bin"), { recursive: true });
+    mkdirSync(path.join(from, "contracts"));
+    const hardhat = path.join(from, "node_modules/.bin/hardhat");
+    // (code "kill": the stub kills the script running it, as slither-mutate's timeout does)
+    writeFileSync(
+      hardhat,
+      `#!/usr/bin/env bash\necho "$1 $2" >> ${dir}/calls\n` +
+        `[ "$(cat ${dir}/code)" = kill ] && kill -9 $PPID\nexit "$(cat ${dir}/code)"\n`,
+    );
+    chmodSync(hardhat, 0o755);
+    const target = path.join(from, "contracts/T.sol");
+    writeFileSync(target, "original");
+    const work = path.join(dir, "work");
+    mkdirSync(work);
+    const t = { file: "contracts/T.sol", about: "x", mocha: ["m.test.ts"], solidity: ["s.t.sol"] };
+    const cache = (fresh: boolean): OutcomeCache => ({
+      dir: path.join(dir, "outcomes"),
+      base: "base",
+      pristine: createHash("sha256").update("original").digest("hex"),
+      target,
+      fresh,
+    });
+    const run = (script: string, code: number | "kill", content: string) => {
+      writeFileSync(path.join(dir, "code"), String(code));
+      writeFileSync(target, content);
+      return spawnSync("bash", [script]).status;
+    };
+    const calls = () =>
+      existsSync(path.join(dir, "calls"))
+        ? readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n").length
+        : 0;
+
+    let { build, test: tst } = writeScripts(work, t as never, [t.file], cache(false), from);
+    // a mutant the tests kill: tested once, then answered from memory, its build skipped too
+    assert.equal(run(build, 0, "mutant A"), 0);
+    assert.equal(run(tst, 1, "mutant A"), 1);
+    assert.equal(calls(), 2); // build, mocha (which failed: the Solidity tests never ran)
+    assert.equal(run(build, 0, "mutant A"), 0);
+    assert.equal(run(tst, 0, "mutant A"), 1, "the remembered kill, whatever the stub says now");
+    assert.equal(calls(), 2);
+    // a survivor is remembered as such
+    assert.equal(run(tst, 0, "mutant B"), 0);
+    assert.equal(calls(), 4); // mocha and Solidity tests
+    assert.equal(run(tst, 1, "mutant B"), 0);
+    assert.equal(calls(), 4);
+    // a mutant that does not compile: remembered; one that compiled is built again (its tests need it)
+    assert.equal(run(build, 1, "mutant C"), 1);
+    assert.equal(run(build, 0, "mutant C"), 1);
+    assert.equal(calls(), 5);
+    assert.equal(run(build, 0, "mutant D"), 0);
+    assert.equal(run(build, 0, "mutant D"), 0);
+    assert.equal(calls(), 7);
+    // the unmutated file (slither-mutate's baseline and final rebuild) always runs for real
+    assert.equal(run(tst, 0, "original"), 0);
+    assert.equal(run(tst, 0, "original"), 0);
+    assert.equal(calls(), 11);
+    // a test run killed (a timeout) is not remembered
+    assert.equal(run(tst, "kill", "mutant E"), null);
+    assert.equal(calls(), 12);
+    assert.equal(run(tst, 1, "mutant E"), 1);
+    assert.equal(calls(), 13);
+    // --fresh: tested again, and the new outcome recorded
+    ({ build, test: tst } = writeScripts(work, t as never, [t.file], cache(true), from));
+    assert.equal(run(tst, 0, "mutant A"), 0);
+    assert.equal(calls(), 15);
+    ({ build, test: tst } = writeScripts(work, t as never, [t.file], cache(false), from));
+    assert.equal(run(tst, 1, "mutant A"), 0, "the outcome --fresh recorded");
+    assert.equal(calls(), 15);
+    // another base (a test or contract changed): nothing remembered applies
+    ({ build, test: tst } = writeScripts(
+      work,
+      t as never,
+      [t.file],
+      { ...cache(false), base: "other" },
+      from,
+    ));
+    assert.equal(run(tst, 1, "mutant B"), 1);
+    assert.equal(calls(), 16);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -50,6 +50,11 @@ const root = path.resolve(import.meta.dirname, "../..");
 const BACKUP = path.join(root, "cache/mutation/backup");
 const REPORT = path.join(root, "cache/mutation/solidity-report.json");
 const LOCK = path.join(root, "cache/mutation/lock");
+/** Outcomes of mutants already built and tested, shared by every checkout (see `outcomeCache`). */
+const OUTCOMES = path.join(
+  process.env.CM_CACHE ?? path.join(process.env.HOME ?? tmpdir(), ".cache/compute-market"),
+  "mutation/solidity",
+);
 
 const USAGE = `usage: scripts/mutation/solidity.sh [options] [file ...]
    (or: npx tsx tools/mutation/solidity.ts --venv <slither venv> [options] [file ...])
@@ -69,6 +74,8 @@ options:
   --equivalents <file>  explained survivors (default: tools/mutation/solidity-equivalent.json)
   --print-entries       print an equivalence entry (reason TODO) for each unexplained survivor
   --keep                keep the working directories (slither-mutate's log, the mutants)
+  --fresh               build and test every mutant again (outcomes are remembered: a campaign
+                        stopped midway resumes where it was, see tools/mutation/README.md)
   --restore             only restore the target files from an interrupted run's backup
   -h, --help            this text
 
@@ -259,38 +266,117 @@ function buildRoots(t: Target, graph: ImportGraph): string[] {
 /** Hardhat with the project's pinned Node and the optimizer-free build profile. */
 const HARDHAT = "hardhat --no-typechain --build-profile mutation";
 
-function writeScripts(work: string, t: Target, roots: string[]): { build: string; test: string } {
+/**
+ * Where a mutant's outcome is remembered: one file per (everything its outcome depends on but
+ * the target, the mutated target's bytes). `base` hashes the config entry, the contracts and
+ * tests (the target excepted), the Hardhat config and the lockfile, so any change to them
+ * starts afresh; `pristine` is the unmutated target's hash: slither-mutate's own runs of the
+ * unmutated file (the baseline that sets its timeout, the final rebuild) always run for real.
+ */
+export interface OutcomeCache {
+  dir: string;
+  base: string;
+  pristine: string;
+  /** the repository file slither-mutate rewrites */
+  target: string;
+  /** `--fresh`: outcomes are recorded, not read */
+  fresh: boolean;
+}
+
+export function outcomeCache(t: Target, fresh: boolean, from = root, dir = OUTCOMES): OutcomeCache {
+  const listed = spawnSync(
+    "git",
+    [
+      "ls-files",
+      "-co",
+      "--exclude-standard",
+      "--",
+      "contracts",
+      "test/evm",
+      "hardhat.config.ts",
+      "package-lock.json",
+    ],
+    { cwd: from, encoding: "utf8" },
+  );
+  if (listed.status !== 0) fail(`git ls-files failed in ${from}: ${listed.stderr}`);
+  const files = listed.stdout
+    .split("\n")
+    .filter((f) => f && f !== t.file && existsSync(path.join(from, f)))
+    .sort();
+  const h = createHash("sha256").update(JSON.stringify(t));
+  for (const f of files) h.update(`\0${f}\0`).update(readFileSync(path.join(from, f)));
+  const target = path.join(from, t.file);
+  return {
+    dir,
+    base: h.digest("hex"),
+    pristine: createHash("sha256").update(readFileSync(target)).digest("hex"),
+    target,
+    fresh,
+  };
+}
+
+export function writeScripts(
+  work: string,
+  t: Target,
+  roots: string[],
+  cache: OutcomeCache,
+  from = root,
+): { build: string; test: string } {
   const head = [
     "#!/usr/bin/env bash",
     "# written by tools/mutation/solidity.ts",
     "set -uo pipefail",
-    `cd ${q(root)}`,
-    `export PATH=${q(path.join(root, "node_modules/.bin"))}:${q(process.env.PATH ?? "")}`,
+    `cd ${q(from)}`,
+    `export PATH=${q(path.join(from, "node_modules/.bin"))}:${q(process.env.PATH ?? "")}`,
     "unset CM_TEST_PROFILE   # the quick fuzz profile",
+    // the remembered outcome of this mutant (OutcomeCache); never for the unmutated file
+    `key=$( { printf '%s\\n' ${q(cache.base)}; cat ${q(cache.target)}; } | sha256sum | cut -c1-40)`,
+    `outcome=${q(cache.dir)}/$key`,
+    `mutated=1; [ "$(sha256sum < ${q(cache.target)} | cut -c1-64)" = ${q(cache.pristine)} ] && mutated=0`,
+    `read_cache=$mutated; ${cache.fresh ? "read_cache=0  # --fresh" : ""}`,
+    // a code from the tests or the compiler (not a kill by signal, not a timeout) is recorded
+    `record() { if [ $mutated = 1 ] && [ "$2" -lt 128 ]; then mkdir -p ${q(cache.dir)} && echo "$2" > "$outcome.$1"; fi; }`,
   ];
   const build = path.join(work, "build.sh");
   writeFileSync(
     build,
     [
       ...head,
-      `exec ${HARDHAT} build --quiet ${roots.map(q).join(" ")} >${q(path.join(work, "build.log"))} 2>&1`,
+      // tested before: it compiled (its artifacts are not needed, its tests will not run); a
+      // compile failure is remembered as such (a success is not: the tests need the artifacts)
+      'if [ $read_cache = 1 ] && [ -f "$outcome.test" ]; then exit 0; fi',
+      'if [ $read_cache = 1 ] && [ -f "$outcome.build" ]; then exit "$(cat "$outcome.build")"; fi',
+      `${HARDHAT} build --quiet ${roots.map(q).join(" ")} >${q(path.join(work, "build.log"))} 2>&1`,
+      "code=$?",
+      "[ $code = 0 ] || record build $code",
+      "exit $code",
       "",
     ].join("\n"),
   );
   // the mocha tests first (the build just made their artifacts), stopping at the first failure;
   // then the Solidity tests, which compile their own files
   const test = path.join(work, "test.sh");
-  const lines = [...head, `log=${q(path.join(work, "test.log"))}`, ': >"$log"'];
+  const lines = [
+    ...head,
+    `log=${q(path.join(work, "test.log"))}`,
+    ': >"$log"',
+    'if [ $read_cache = 1 ] && [ -f "$outcome.test" ]; then',
+    '  echo "remembered outcome $(cat "$outcome.test") ($outcome.test)" >>"$log"',
+    '  exit "$(cat "$outcome.test")"',
+    "fi",
+    'finish() { record test "$1"; exit "$1"; }',
+  ];
   if (t.mocha.length > 0) {
     const grep = t.grep ? ` --grep ${q(t.grep)}` : "";
     lines.push(
-      `${HARDHAT} test mocha --no-compile --bail${grep} ${t.mocha.map(q).join(" ")} >>"$log" 2>&1 || exit 1`,
+      `${HARDHAT} test mocha --no-compile --bail${grep} ${t.mocha.map(q).join(" ")} >>"$log" 2>&1 || finish 1`,
     );
   }
   if (t.solidity.length > 0) {
     const grep = t.solidityGrep ? ` --grep ${q(t.solidityGrep)}` : "";
-    lines.push(`${HARDHAT} test solidity${grep} ${t.solidity.map(q).join(" ")} >>"$log" 2>&1 || exit 1`);
+    lines.push(`${HARDHAT} test solidity${grep} ${t.solidity.map(q).join(" ")} >>"$log" 2>&1 || finish 1`);
   }
+  lines.push("finish 0");
   writeFileSync(test, [...lines, ""].join("\n"));
   return { build, test };
 }
@@ -307,7 +393,14 @@ let child: ReturnType<typeof spawn> | undefined;
 
 async function mutateFile(
   t: Target,
-  opts: { venv: string; list: boolean; timeout?: number; keep: boolean; mutators?: string[] },
+  opts: {
+    venv: string;
+    list: boolean;
+    timeout?: number;
+    keep: boolean;
+    fresh?: boolean;
+    mutators?: string[];
+  },
   infos: BuildInfo[],
   graph: ImportGraph,
 ): Promise<{ mutants: Mutant[]; seconds: number }> {
@@ -318,7 +411,7 @@ async function mutateFile(
   try {
     layOut(work, t.file, infos);
     const roots = buildRoots(t, graph);
-    const { build, test } = writeScripts(work, t, roots);
+    const { build, test } = writeScripts(work, t, roots, outcomeCache(t, opts.fresh ?? false));
     if (!opts.list) {
       console.error(`mutation: ${t.file}: building ${roots.join(", ")}`);
       if (!runScript(build).ok) fileError(`${t.file}: the unmutated build fails (log: ${work}/build.log)`);
@@ -427,6 +520,7 @@ async function main(): Promise<void> {
         equivalents: { type: "string", default: "tools/mutation/solidity-equivalent.json" },
         "print-entries": { type: "boolean", default: false },
         keep: { type: "boolean", default: false },
+        fresh: { type: "boolean", default: false },
         restore: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -522,7 +616,14 @@ async function main(): Promise<void> {
     try {
       outcome = await mutateFile(
         t,
-        { venv, list: values.list, timeout, keep: values.keep, mutators: config.mutators },
+        {
+          venv,
+          list: values.list,
+          timeout,
+          keep: values.keep,
+          fresh: values.fresh,
+          mutators: config.mutators,
+        },
         infos,
         graph,
       );
