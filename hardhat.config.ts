@@ -290,7 +290,7 @@ export default defineConfig({
   // 10 000 fuzz runs per property and deeper invariant campaigns.
   test: {
     solidity: DEEP
-      ? { fuzz: { runs: 10_000 }, invariant: { runs: 256, depth: 128, failOnRevert: false } }
+      ? { fuzz: { runs: 10_000 }, invariant: { runs: 256, depth: 64, failOnRevert: false } }
       : { fuzz: { runs: 256 }, invariant: { runs: 64, depth: 64, failOnRevert: false } },
   },
   networks: {

@@ -128,6 +128,76 @@ contract SaleHandler is Test {
         outStable += s;
     }
 
+    /// Set if asking for more than is left was not refused with `SaleSoldOut` (quote and buy), or
+    /// a mint past `maxSupply` by another minter was not refused with `LicenseMaxSupplyExceeded`.
+    bool public boundNotEnforced;
+    /// A second minter (granted `MINTER_ROLE` by the test); it never mints, only asks past the cap.
+    address public constant OTHER_MINTER = address(0x313);
+
+    /// Asks for 1-5 licences more than the sale has left, paying enough: always refused.
+    function buyPastSupply(uint256 who, uint256 extra, bool inStable) external {
+        if (sale.state() != ICheckerNodeSale.State.Active || block.timestamp >= sale.saleEnd()) return;
+        address buyer = buyers[bound(who, 0, 2)];
+        uint256 remaining = sale.supply() - sale.sold();
+        uint256 quantity = remaining + bound(extra, 1, 5);
+        bytes memory soldOut = abi.encodeWithSelector(
+            ICheckerNodeSale.SaleSoldOut.selector,
+            quantity,
+            remaining
+        );
+        ICheckerNodeSale.Currency c =
+            inStable ? ICheckerNodeSale.Currency.STABLE : ICheckerNodeSale.Currency.ETH;
+        try sale.quote(quantity, c, bytes32(0)) {
+            boundNotEnforced = true;
+        } catch (bytes memory reason) {
+            if (keccak256(reason) != keccak256(soldOut)) boundNotEnforced = true;
+        }
+        uint256 pay = 1_000 ether;
+        uint256 soldBefore = sale.sold();
+        if (inStable) {
+            stable.mint(buyer, pay);
+            vm.prank(buyer);
+            stable.approve(address(sale), pay);
+        } else {
+            vm.deal(buyer, pay);
+        }
+        // buy checks the per-purchase and per-wallet limits before what is left: when one of them
+        // binds first, it is the reason given (a refusal all the same)
+        bool limitFirst =
+            quantity > sale.MAX_PURCHASE() || sale.publicMinted(buyer) + quantity > sale.publicWalletCap();
+        vm.prank(buyer);
+        try sale.buy{value: inStable ? 0 : pay}(quantity, c, bytes32(0), pay, 0, new bytes32[](0)) {
+            boundNotEnforced = true;
+        } catch (bytes memory reason) {
+            bytes4 selector = bytes4(reason);
+            bool limit =
+                selector == ICheckerNodeSale.SalePurchaseTooLarge.selector ||
+                    selector == ICheckerNodeSale.SaleWalletCapExceeded.selector;
+            if (keccak256(reason) != keccak256(soldOut) && !(limitFirst && limit)) boundNotEnforced = true;
+        }
+        if (sale.sold() != soldBefore) boundNotEnforced = true;
+    }
+
+    /// Another minter asks the licence for 1-5 more than its max supply leaves: always refused.
+    function mintPastMaxSupply(uint256 extra) external {
+        CheckerNodeLicense license = CheckerNodeLicense(address(sale.license()));
+        uint256 remaining = license.maxSupply() - license.totalMinted();
+        uint256 quantity = remaining + bound(extra, 1, 5);
+        uint256 mintedBefore = license.totalMinted();
+        vm.prank(OTHER_MINTER);
+        try license.mint(OTHER_MINTER, quantity, 0) {
+            boundNotEnforced = true;
+        } catch (bytes memory reason) {
+            bytes memory exceeded = abi.encodeWithSelector(
+                ICheckerNodeLicense.LicenseMaxSupplyExceeded.selector,
+                quantity,
+                remaining
+            );
+            if (keccak256(reason) != keccak256(exceeded)) boundNotEnforced = true;
+        }
+        if (license.totalMinted() != mintedBefore) boundNotEnforced = true;
+    }
+
     function purchases() external view returns (uint256) {
         return bought.length;
     }
@@ -166,12 +236,14 @@ contract CheckerNodeSaleInvariantTest is Test {
         handler = new SaleHandler(sale, stable);
         sale.registerReferralCode(handler.CODE(), handler.REFERRER());
         sale.grantRole(sale.DEFAULT_ADMIN_ROLE(), address(handler)); // to cancel
+        license.grantRole(license.MINTER_ROLE(), handler.OTHER_MINTER());
         targetContract(address(handler));
     }
 
     function invariant_mintedNeverAboveMaxSupply() public view {
         assertLe(license.totalMinted(), license.maxSupply());
         assertEq(license.totalMinted(), sale.sold());
+        assertFalse(handler.boundNotEnforced(), "a purchase or mint past the cap was not refused");
     }
 
     /// The sale holds exactly what came in minus what went out (no unit created or lost), and
@@ -191,6 +263,18 @@ contract CheckerNodeSaleInvariantTest is Test {
     /// licences are refunded.
     function invariant_refundSharesAddUpToThePurchase() public view {
         assertFalse(handler.refundMismatch());
+    }
+
+    /// The two over-cap actions, at the start and once everything is sold: refused each time.
+    function test_handlerAsksPastTheCaps() public {
+        handler.buyPastSupply(0, 1, false);
+        handler.mintPastMaxSupply(5);
+        for (uint256 i = 0; i < 15; ++i) handler.buy(i, 20, i % 2 == 0, false);
+        assertEq(sale.sold(), sale.supply());
+        handler.buyPastSupply(1, 3, true);
+        handler.mintPastMaxSupply(1);
+        assertFalse(handler.boundNotEnforced());
+        assertEq(license.totalMinted(), 300);
     }
 
     function test_handlerReachesTheSale() public {

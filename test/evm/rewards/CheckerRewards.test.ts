@@ -154,6 +154,18 @@ describe("CheckerRewards", () => {
     expect((await d.rewards.epochs(2n)).claimed).to.equal(R("7"));
   });
 
+  it("claims several epochs in one call in any order, a later epoch first", async () => {
+    const d = await loadFixture(posted);
+    const epoch2 = rewardsTree(d.at(2n), [{ tokenId: 1n, amount: R("7") }]);
+    await d.rewards.connect(d.poster).postEpoch(2n, epoch2.root, R("7"));
+    await time.increase(d.config.rewards.claimDelaySeconds);
+    // the batch goes back from epoch 2 to epoch 1: epoch 1's claim is checked against epoch 1
+    await d.rewards.connect(d.holder).claim([claimOf(epoch2, 1n), claimOf(d.epoch1, 1n)]);
+    expect(await d.token.balanceOf(d.holder.address)).to.equal(R("17"));
+    expect((await d.rewards.epochs(1n)).claimed).to.equal(R("10"));
+    expect((await d.rewards.epochs(2n)).claimed).to.equal(R("7"));
+  });
+
   it("a zero-amount leaf is marked claimed without a transfer", async () => {
     const d = await loadFixture(posted);
     const epoch2 = rewardsTree(d.at(2n), [

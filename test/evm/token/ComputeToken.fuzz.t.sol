@@ -70,4 +70,43 @@ contract ComputeTokenFuzzTest is Test {
         wallet.release(address(token));
         assertEq(token.balanceOf(address(0xBEEF)), vestedLate);
     }
+
+    /// Released over several calls, the beneficiary holds exactly what has vested at the last
+    /// one: each release pays the difference, never a unit twice, and the wallet keeps the rest.
+    function testFuzz_vestingReleasedInSeveralStepsPaysWhatVested(
+        uint96 allocation,
+        uint32 cliff,
+        uint32 duration,
+        uint32[3] memory offsets
+    ) public {
+        vm.assume(allocation > 0 && duration > 0);
+        cliff = uint32(bound(cliff, 0, duration));
+        uint64 start = 1_700_000_000;
+        address[] memory to = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        to[0] = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
+        amounts[0] = allocation;
+        ComputeToken token = new ComputeToken(
+            "T",
+            "T",
+            allocation,
+            to,
+            amounts,
+            address(0),
+            address(0),
+            address(0)
+        );
+        ComputeVestingWallet wallet = new ComputeVestingWallet(address(0xBEEF), start, duration, cliff);
+        uint64 t = start;
+        for (uint256 i = 0; i < offsets.length; ++i) {
+            // each release at or after the previous one, up to a little past the end
+            t += uint64(bound(offsets[i], 0, uint256(duration) / 2 + 1));
+            vm.warp(t);
+            uint256 vested = wallet.vestedAmount(address(token), t);
+            wallet.release(address(token));
+            assertEq(wallet.released(address(token)), vested, "released is what vested");
+            assertEq(token.balanceOf(address(0xBEEF)), vested, "the beneficiary holds it");
+            assertEq(token.balanceOf(address(wallet)), allocation - vested, "the wallet the rest");
+        }
+    }
 }
