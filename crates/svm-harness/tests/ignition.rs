@@ -1606,3 +1606,189 @@ async fn claim_cost_at_depth_10_and_20() {
          its transfer_checked. account bytes = data of the accounts the claim names, programs aside)"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Random sequences
+
+/// SplitMix64: the random sequences below are seeded (printed on failure; `CM_IGNITION_SEED`
+/// replays one).
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) % n
+    }
+}
+
+/// Random sequences of every ignition action, valid or not: post a new epoch (any suppliers, any
+/// amounts; the period cap and the pool refuse some), post a new root over an epoch (refused once
+/// it has opened), claims by the leaf's supplier or by another, close an epoch, fund, pause and
+/// unpause, and time moving by an hour, a day or a week. After every step the pool invariant
+/// holds (`check_pool`: vault == funded - paid, reserved == the open epochs' unpaid, paid + reserved
+/// <= funded), the posts of the current period stay within the cap, and each supplier holds
+/// exactly the leaves it claimed, each paid once, from the root its epoch had when it opened.
+#[tokio::test]
+async fn random_sequences_keep_the_pool_and_pay_each_leaf_once() {
+    let seeds: Vec<u64> = match std::env::var("CM_IGNITION_SEED") {
+        Ok(s) => vec![s.parse().expect("CM_IGNITION_SEED is a number")],
+        Err(_) => vec![1, 2, 3],
+    };
+    let mut claimed_total = 0usize;
+    let mut closed_total = 0usize;
+    for seed in seeds {
+        let mut rng = SplitMix(seed);
+        let mut i = Ign::new(4, FUNDED).await;
+        let creator = i.s.creator.insecure_clone();
+        // the tree each posted epoch has now, and the leaves paid (epoch, index)
+        let mut trees: Vec<EpochTree> = Vec::new();
+        let mut paid: std::collections::BTreeSet<(u64, u32)> = Default::default();
+        let mut expected = [0u64; 4];
+        let mut replays: Vec<(u64, Row)> = Vec::new();
+        let mut paused = false;
+        for step in 0..120 {
+            let ctx = format!("seed {seed}, step {step} (replay: CM_IGNITION_SEED={seed})");
+            let action = rng.below(12);
+            match action {
+                0 | 1 => {
+                    // a new epoch, or (1) a new root over a posted one
+                    let epoch = if action == 1 && !trees.is_empty() {
+                        trees[rng.below(trees.len() as u64) as usize].epoch
+                    } else {
+                        i.market().await.subsidy_next_epoch
+                    };
+                    let mut who: Vec<usize> = (0..4).collect();
+                    let k = 1 + rng.below(4) as usize;
+                    let rows = (0..k)
+                        .map(|n| {
+                            let pick = who.remove(rng.below(who.len() as u64) as usize);
+                            Row {
+                                index: n as u32,
+                                supplier: i.sups[pick].supplier,
+                                amount: (1 + rng.below(60)) * TOKEN,
+                            }
+                        })
+                        .collect();
+                    let t = i.tree(epoch, rows);
+                    if i.post_tree(&t).await.is_ok() {
+                        trees.retain(|old| old.epoch != epoch);
+                        trees.push(t);
+                    }
+                }
+                2..=5 => {
+                    if trees.is_empty() {
+                        continue;
+                    }
+                    // a third of the time, a leaf already paid once (an attempt to be paid twice)
+                    let (t, row) = match replays.len() {
+                        n if n > 0 && rng.below(3) == 0 => {
+                            let (epoch, row): (u64, Row) = replays[rng.below(n as u64) as usize];
+                            match trees.iter().find(|t| t.epoch == epoch) {
+                                Some(t) => (t, row),
+                                None => continue,
+                            }
+                        }
+                        _ => {
+                            let t = &trees[rng.below(trees.len() as u64) as usize];
+                            (t, t.rows[rng.below(t.rows.len() as u64) as usize])
+                        }
+                    };
+                    let owner = i
+                        .sups
+                        .iter()
+                        .position(|s| s.supplier == row.supplier)
+                        .unwrap();
+                    // now and then another supplier signs for the leaf: always refused
+                    let who = if rng.below(5) == 0 {
+                        (owner + 1) % 4
+                    } else {
+                        owner
+                    };
+                    let claim = i.raw_claim_ix(
+                        &i.sups[who].owner.pubkey(),
+                        &i.sups[who].supplier,
+                        &i.sups[who].ata,
+                        t.epoch,
+                        row.index,
+                        row.amount,
+                        t.proof(&row),
+                    );
+                    let (epoch, index, amount) = (t.epoch, row.index, row.amount);
+                    if i.claim_with(who, &[claim]).await.is_ok() {
+                        assert_eq!(who, owner, "{ctx}: a leaf paid to another supplier");
+                        assert!(paid.insert((epoch, index)), "{ctx}: a leaf paid twice");
+                        expected[owner] += amount;
+                        claimed_total += 1;
+                        replays.push((epoch, row));
+                    }
+                }
+                6 => {
+                    if trees.is_empty() {
+                        continue;
+                    }
+                    let epoch = trees[rng.below(trees.len() as u64) as usize].epoch;
+                    // its rent goes back to whoever posted it: the subsidy authority
+                    let payer = i.auth.pubkey();
+                    if i.close_epoch(epoch, &payer).await.is_ok() {
+                        closed_total += 1;
+                        trees.retain(|t| t.epoch != epoch);
+                    }
+                }
+                // funding is refused while paused (`fund` expects success)
+                7 if !paused => i.fund((1 + rng.below(100)) * TOKEN).await,
+                7 => {}
+                // a pause now and then, lifted at the next chance
+                8 if paused || rng.below(3) == 0 => {
+                    paused = !paused;
+                    let pause = program_ix(
+                        acc::UpdateConfig {
+                            authority: creator.pubkey(),
+                            market: i.s.market,
+                        },
+                        ix::UpdateConfig {
+                            args: UpdateConfigArgs {
+                                paused: Some(paused),
+                                ..Default::default()
+                            },
+                        },
+                    );
+                    i.send(&[pause], &[&creator]).await.unwrap();
+                }
+                8 => {}
+                _ => {
+                    // an epoch opens an hour after its post and expires a week after opening
+                    let seconds = match rng.below(6) {
+                        0 | 1 => 3_600,
+                        2..=4 => 6 * 3_600,
+                        _ => 8 * 86_400,
+                    };
+                    let now = i.now().await;
+                    i.warp(now + seconds).await;
+                }
+            }
+            i.check_pool().await;
+            let m = i.market().await;
+            assert!(
+                m.subsidy_posted_in_period <= m.max_subsidy_per_period,
+                "{ctx}: the period cap"
+            );
+            for (k, want) in expected.iter().enumerate() {
+                let ata = i.sups[k].ata;
+                assert_eq!(
+                    i.balance(ata).await,
+                    *want,
+                    "{ctx}: supplier {k}'s subsidies"
+                );
+            }
+            assert_eq!(m.ignition_paid, expected.iter().sum::<u64>(), "{ctx}: paid");
+        }
+    }
+    // the sequences reach claims and closes (a generator that never did would prove nothing)
+    assert!(
+        claimed_total > 5 && closed_total > 0,
+        "claims {claimed_total}, closes {closed_total}"
+    );
+}

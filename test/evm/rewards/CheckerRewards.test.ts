@@ -63,6 +63,16 @@ describe("CheckerRewards", () => {
       .withArgs(1n, opensAt);
   });
 
+  it("error: claims in an epoch never posted (RewardsEpochNotOpen, at any time)", async () => {
+    const d = await loadFixture(posted);
+    // a leaf of a tree the poster never posted, claimed long after any window would have closed
+    const never = rewardsTree(d.at(9n), [{ tokenId: 1n, amount: R("1") }]);
+    await time.increase(365n * 86_400n);
+    await expect(d.rewards.connect(d.holder).claim([claimOf(never, 1n)]))
+      .to.be.revertedWithCustomError(d.rewards, "RewardsEpochNotOpen")
+      .withArgs(9n, 0n);
+  });
+
   it("the operator claims several licences for the holder; the holder is paid", async () => {
     const d = await loadFixture(posted);
     await d.license.connect(d.holder).setOperator([1n, 2n], d.operator.address);
