@@ -971,3 +971,147 @@ async fn donations_to_the_vault_or_the_swap_never_block_it() {
     moves[SWAP] -= 777;
     assert_moves(before, after, moves, [A + 1, 0, 0, -(A + 1)]);
 }
+
+/// SplitMix64 for the random sequences below (`CM_SWAP_SEED` replays one seed).
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) % n
+    }
+}
+
+/// Several swaps of one maker, open at once, with withdrawals (the recipient or anyone, the right
+/// secret or a wrong one) and cancellations (the maker or anyone) at random moments. After every
+/// step: no token and no lamport is created or lost among the maker, the recipient, the third
+/// party and every swap and vault account (fees are paid by another payer); the recipient holds
+/// exactly the amounts of the swaps withdrawn, the vaults exactly those of the open swaps; a swap
+/// that closed never pays again. (docs/INVARIANTS.md: swap escrow.)
+#[tokio::test]
+async fn random_sequences_of_interleaved_swaps_conserve_every_token_and_lamport() {
+    let seeds: Vec<u64> = match std::env::var("CM_SWAP_SEED") {
+        Ok(s) => vec![s.parse().expect("CM_SWAP_SEED is a number")],
+        Err(_) => vec![1, 2, 3],
+    };
+    let mut outcomes = [0usize; 2]; // withdrawn, cancelled
+    for seed in seeds {
+        let mut rng = SplitMix(seed);
+        let mut fx = Fx::new().await;
+        let (maker, recipient, third) = (
+            fx.maker.insecure_clone(),
+            fx.recipient.insecure_clone(),
+            fx.third.insecure_clone(),
+        );
+        // id -> (amount, open)
+        let mut swaps: Vec<(u64, u64, bool)> = Vec::new();
+        let mut withdrawn = 0i128;
+        let all = |fx: &Fx, swaps: &[(u64, u64, bool)]| {
+            let mut keys = vec![fx.maker.pubkey(), fx.recipient.pubkey(), fx.third.pubkey()];
+            for (id, _, _) in swaps {
+                let swap = swap_pda(&fx.maker_key(), *id);
+                keys.extend([swap, vault_pda(&swap)]);
+            }
+            keys
+        };
+        let mut lamports_at_start: Option<i128> = None;
+        for step in 0..60 {
+            let ctx = format!("seed {seed}, step {step} (replay: CM_SWAP_SEED={seed})");
+            let action = rng.below(8);
+            let pick = (!swaps.is_empty()).then(|| rng.below(swaps.len() as u64) as usize);
+            let result = match (action, pick) {
+                (0 | 1, _) | (_, None) => {
+                    let id = 10 + step as u64;
+                    let amount = 1 + rng.below(AMOUNT);
+                    let i = fx.lock_ix(id, recipient.pubkey(), amount, T, DEPOSIT);
+                    // lamports counted from before the first lock, over every account ever used
+                    if lamports_at_start.is_none() {
+                        let mut total = 0;
+                        for k in all(&fx, &[(id, 0, true)]) {
+                            total += fx.lamports(k).await;
+                        }
+                        lamports_at_start = Some(total);
+                    }
+                    let r = fx.send(&[i], &[&maker]).await;
+                    if r.is_ok() {
+                        swaps.push((id, amount, true));
+                    }
+                    r.map(|_| None)
+                }
+                (2 | 3, Some(k)) => {
+                    let (id, _, _) = swaps[k];
+                    let caller = if rng.below(2) == 0 {
+                        &recipient
+                    } else {
+                        &third
+                    };
+                    let s = if rng.below(4) == 0 {
+                        secret(id as u8 + 1)
+                    } else {
+                        secret(id as u8)
+                    };
+                    fx.withdraw(caller, id, s).await.map(|_| Some((k, true)))
+                }
+                (4, Some(k)) => {
+                    let (id, _, _) = swaps[k];
+                    let caller = if rng.below(2) == 0 { &maker } else { &third };
+                    fx.cancel(caller, id).await.map(|_| Some((k, false)))
+                }
+                _ => {
+                    let now = fx.chain.clock().await.unix_timestamp;
+                    let by = [30, 100, 150][rng.below(3) as usize];
+                    fx.chain.set_unix_timestamp(now + by).await;
+                    Ok(None)
+                }
+            };
+            if let Ok(Some((k, withdrew))) = result {
+                let (id, amount, open) = swaps[k];
+                assert!(open, "{ctx}: swap {id} paid out twice");
+                swaps[k].2 = false;
+                if withdrew {
+                    withdrawn += i128::from(amount);
+                    outcomes[0] += 1;
+                } else {
+                    outcomes[1] += 1;
+                }
+            }
+            // tokens: the recipient has the withdrawn swaps, the vaults the open ones, the maker
+            // the rest; nobody else anything
+            let open: i128 = swaps.iter().filter(|s| s.2).map(|s| i128::from(s.1)).sum();
+            let (m, r, t) = (fx.maker_ta, fx.recipient_ta, fx.third_ta);
+            assert_eq!(fx.tokens(r).await, withdrawn, "{ctx}: recipient");
+            assert_eq!(fx.tokens(t).await, 0, "{ctx}: third party");
+            let mut vaults = 0;
+            for (id, amount, is_open) in swaps.clone() {
+                let vault = vault_pda(&swap_pda(&fx.maker_key(), id));
+                let held = fx.tokens(vault).await;
+                assert_eq!(
+                    held,
+                    if is_open { i128::from(amount) } else { 0 },
+                    "{ctx}: vault {id}"
+                );
+                vaults += held;
+            }
+            assert_eq!(vaults, open, "{ctx}: vaults");
+            assert_eq!(
+                fx.tokens(m).await,
+                10 * i128::from(AMOUNT) - open - withdrawn,
+                "{ctx}: maker"
+            );
+            if let Some(start) = lamports_at_start {
+                let mut total = 0;
+                for k in all(&fx, &swaps) {
+                    total += fx.lamports(k).await;
+                }
+                assert_eq!(total, start, "{ctx}: lamports");
+            }
+        }
+    }
+    assert!(
+        outcomes.iter().all(|&n| n > 0),
+        "withdrawn, cancelled: {outcomes:?}"
+    );
+}
