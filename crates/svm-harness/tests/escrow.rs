@@ -970,24 +970,6 @@ async fn finding_18l_supplier_sets_a_token_price_floor() {
     m.assert_solvent().await;
 }
 
-/// A small deterministic generator (SplitMix64) for the random sequences below: the seed is
-/// printed on failure, and `CM_ESCROW_SEED` replays one.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 impl Market {
     /// The escrow of every open rental among `ids`, per mint, read from the chain.
     async fn open_escrow(&mut self, ids: &[u64]) -> [u64; 2] {

@@ -1610,20 +1610,6 @@ async fn claim_cost_at_depth_10_and_20() {
 // ---------------------------------------------------------------------------------------------
 // Random sequences
 
-/// SplitMix64: the random sequences below are seeded (printed on failure; `CM_IGNITION_SEED`
-/// replays one).
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) % n
-    }
-}
-
 /// Random sequences of every ignition action, valid or not: post a new epoch (any suppliers, any
 /// amounts; the period cap and the pool refuse some), post a new root over an epoch (refused once
 /// it has opened), claims by the leaf's supplier or by another, close an epoch, fund, pause and

@@ -10,7 +10,7 @@ use anchor_lang::{
     InstructionData, Space, ToAccountMetas,
 };
 use anchor_spl::{token::spl_token, token_2022::spl_token_2022};
-use common::{anchor_code, code};
+use common::{anchor_code, code, SplitMix};
 use compute_market::{
     accounts as acc,
     constants::*,
@@ -970,19 +970,6 @@ async fn donations_to_the_vault_or_the_swap_never_block_it() {
     moves[MAKER] += 777;
     moves[SWAP] -= 777;
     assert_moves(before, after, moves, [A + 1, 0, 0, -(A + 1)]);
-}
-
-/// SplitMix64 for the random sequences below (`CM_SWAP_SEED` replays one seed).
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        (z ^ (z >> 31)) % n
-    }
 }
 
 /// Several swaps of one maker, open at once, with withdrawals (the recipient or anyone, the right

@@ -29,6 +29,23 @@ contract ComputeTokenFuzzTest is Test {
         new ComputeToken("T", "T", cap, to, amounts, address(0), address(0), address(0));
     }
 
+    uint64 internal constant VESTING_START = 1_700_000_000;
+
+    /// A token whose whole supply (`allocation`) is minted to a vesting wallet for 0xBEEF starting
+    /// at `VESTING_START`.
+    function _vestingWallet(
+        uint96 allocation,
+        uint32 duration,
+        uint32 cliff
+    ) private returns (ComputeToken token, ComputeVestingWallet wallet) {
+        address[] memory to = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        to[0] = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
+        amounts[0] = allocation;
+        token = new ComputeToken("T", "T", allocation, to, amounts, address(0), address(0), address(0));
+        wallet = new ComputeVestingWallet(address(0xBEEF), VESTING_START, duration, cliff);
+    }
+
     /// Vested amounts only grow, never exceed the allocation, are zero before the cliff and
     /// complete at the end.
     function testFuzz_vestingIsMonotonicAndBounded(
@@ -40,22 +57,8 @@ contract ComputeTokenFuzzTest is Test {
     ) public {
         vm.assume(allocation > 0 && duration > 0);
         cliff = uint32(bound(cliff, 0, duration));
-        uint64 start = 1_700_000_000;
-        address[] memory to = new address[](1);
-        uint256[] memory amounts = new uint256[](1);
-        to[0] = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
-        amounts[0] = allocation;
-        ComputeToken token = new ComputeToken(
-            "T",
-            "T",
-            allocation,
-            to,
-            amounts,
-            address(0),
-            address(0),
-            address(0)
-        );
-        ComputeVestingWallet wallet = new ComputeVestingWallet(address(0xBEEF), start, duration, cliff);
+        uint64 start = VESTING_START;
+        (ComputeToken token, ComputeVestingWallet wallet) = _vestingWallet(allocation, duration, cliff);
         assertEq(token.balanceOf(address(wallet)), allocation);
 
         (uint64 early, uint64 late) = t1 <= t2 ? (start + t1, start + t2) : (start + t2, start + t1);
@@ -81,22 +84,8 @@ contract ComputeTokenFuzzTest is Test {
     ) public {
         vm.assume(allocation > 0 && duration > 0);
         cliff = uint32(bound(cliff, 0, duration));
-        uint64 start = 1_700_000_000;
-        address[] memory to = new address[](1);
-        uint256[] memory amounts = new uint256[](1);
-        to[0] = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
-        amounts[0] = allocation;
-        ComputeToken token = new ComputeToken(
-            "T",
-            "T",
-            allocation,
-            to,
-            amounts,
-            address(0),
-            address(0),
-            address(0)
-        );
-        ComputeVestingWallet wallet = new ComputeVestingWallet(address(0xBEEF), start, duration, cliff);
+        uint64 start = VESTING_START;
+        (ComputeToken token, ComputeVestingWallet wallet) = _vestingWallet(allocation, duration, cliff);
         uint64 t = start;
         for (uint256 i = 0; i < offsets.length; ++i) {
             // each release at or after the previous one, up to a little past the end

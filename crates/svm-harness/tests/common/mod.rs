@@ -221,3 +221,22 @@ pub fn non_canonical_pda(seeds: &[&[u8]]) -> (Pubkey, u8) {
         })
         .expect("a non-canonical bump exists")
 }
+
+/// A small deterministic generator (SplitMix64) for the seeded random sequences of the runtime
+/// tests: a failure prints its seed, and each test has an environment variable to replay one.
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
