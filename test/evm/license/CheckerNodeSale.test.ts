@@ -675,6 +675,23 @@ describe("CheckerNodeSale", () => {
       );
     });
 
+    it("error: no refund unless the sale was cancelled (active, then finalized)", async () => {
+      const d = await loadFixture(publicPhase);
+      const buyer = d.signers[8];
+      const [total] = await d.sale.quote(2n, Currency.ETH, NO_CODE);
+      await d.sale.connect(buyer).buy(2n, Currency.ETH, NO_CODE, total, 0n, [], { value: total });
+      await expect(d.sale.connect(buyer).refund(1n, [1n]))
+        .to.be.revertedWithCustomError(d.sale, "SaleNotActive")
+        .withArgs(0n); // State.Active
+      await time.increaseTo(await d.sale.saleEnd());
+      await d.sale.finalize();
+      await expect(d.sale.connect(buyer).refund(1n, [1n, 2n]))
+        .to.be.revertedWithCustomError(d.sale, "SaleNotActive")
+        .withArgs(2n); // State.Finalized
+      expect(await d.license.balanceOf(buyer.address)).to.equal(2n);
+      expect(await ethers.provider.getBalance(await d.sale.getAddress())).to.equal(total);
+    });
+
     it("error: refunding a licence one does not hold, or the same licence twice in one call", async () => {
       const d = await loadFixture(publicPhase);
       const [buyer, other] = [d.signers[8], d.signers[9]];
