@@ -2019,22 +2019,13 @@ async fn compute_units_of_every_instruction() {
             "token vault (SPL Token)",
             <spl_token::state::Account as solana_program_pack::Pack>::LEN,
         ),
-    ] {
-        let lamports = rent.minimum_balance(bytes);
-        println!(
-            "{:<24} {:>8} {:>14} {:>10.6}",
-            name,
-            bytes,
-            lamports,
-            lamports as f64 / 1e9
-        );
-    }
-    // the program itself, deployed with the upgradeable loader: its program-data account holds
-    // a 45-byte header and the ELF (at its own length; `solana program deploy --max-len` may
-    // reserve more for later upgrades), the program account 36 bytes
-    let elf = svm_harness::sbf_elf("compute_market").len();
-    for (name, bytes) in [
-        ("program data (the .so)", 45 + elf),
+        // the program itself, deployed with the upgradeable loader: its program-data account
+        // holds a 45-byte header and the ELF (at its own length; `solana program deploy
+        // --max-len` may reserve more for later upgrades), the program account 36 bytes
+        (
+            "program data (the .so)",
+            45 + svm_harness::sbf_elf("compute_market").len(),
+        ),
         ("program account", 36),
     ] {
         let lamports = rent.minimum_balance(bytes);
