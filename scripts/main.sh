@@ -28,11 +28,13 @@ hardhat node --hostname 127.0.0.1 --port "$evm_port" >"$logs/evm.log" 2>&1 &
 pids+=($!)
 hardhat node --hostname 127.0.0.1 --port "$arb_port" --chain-id 412346 >"$logs/arb.log" 2>&1 &
 pids+=($!)
-CM_REPO_ROOT="$PWD" RUST_LOG="${RUST_LOG:-error}" "$CM_SVM_RPC_BIN" --port "$sol_port" >"$logs/sol.log" 2>&1 &
+# Solana: Surfpool's network with SPL Token, Token-2022 and the associated-token program; the
+# program itself is deployed below through the upgradeable loader, as on a cluster
+"$CM_SURFNET_BIN" --port "$sol_port" >"$logs/sol.log" 2>&1 &
 pids+=($!)
 wait_for "$logs/evm.log" "Started HTTP" "hardhat node"
 wait_for "$logs/arb.log" "Started HTTP" "hardhat node (Arbitrum)"
-wait_for "$logs/sol.log" '"rpc"' "svm-rpc"
+wait_for "$logs/sol.log" '"rpc"' "surfnet"
 
 # Every command runs once in its own process, as a user would run it; `cm` is the operator CLI.
 # (compiled once per run into one file with esbuild: a command then starts in about a second
@@ -89,7 +91,7 @@ cm governance post --account 1 --epoch-dir "$epoch_dir"
 cm dev advance --chain arbitrum --seconds 3601           # the claim delay
 cm node claim --account 7 --epoch-dir "$epoch_dir"
 
-step "5. Solana: the market (resumable deploy: config/solana/localnet.json)"
+step "5. Solana: the program through the upgradeable loader, then the market (resumable deploy: config/solana/localnet.json)"
 tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url "http://127.0.0.1:$sol_port"
 step "6. Solana: a supplier lists 8 x H100 at 20 USDC/h; a customer rents 10 h in USDC, then in CMT (fee discounted)"
 supplier=$(cm dev wallet --out "$keys/supplier.json" | tail -1)

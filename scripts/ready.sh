@@ -12,7 +12,7 @@ setup_stamp() { { cat package.json package-lock.json Cargo.lock; rustc --version
 setup_ok() {
   [[ -x node_modules/.bin/node && -x node_modules/.bin/hardhat ]] || return 1
   node_modules/.bin/node -e "require('@nomicfoundation/edr')" >/dev/null 2>&1 || return 1
-  [[ -x "$CM_SVM_RPC_BIN" && -x "$CM_EPOCH_TREE_BIN" ]] || return 1
+  [[ -x "$CM_SURFNET_BIN" && -x "$CM_EPOCH_TREE_BIN" ]] || return 1
   [[ "$(cat node_modules/.cm-setup 2>/dev/null)" == "$(setup_stamp)" ]]
 }
 [[ "${1:-}" == "--functions" ]] && return 0
@@ -26,8 +26,8 @@ fi
 # Builds (each a no-op when up to date).
 echo "== build: contracts and their TypeChain types"
 npx hardhat compile --quiet || fail "the Solidity build failed (see above)"
-echo "== build: the local Solana chain (svm-rpc)"
-cargo build --locked --quiet -p svm-rpc || fail "the Rust build of crates/svm-rpc failed (see above)"
+echo "== build: the local Solana network (crates/surfnet: Surfpool)"
+cargo build --locked --quiet -p surfnet || fail "the Rust build of crates/surfnet failed (see above)"
 echo "== build: the native epoch builder (epoch-tree)"
 cargo build --locked --release --quiet -p epoch-tree || fail "the Rust build of crates/epoch-tree failed (see above)"
 echo "== build: the program as SBF bytecode (target/deploy/compute_market.so)"

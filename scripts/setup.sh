@@ -15,14 +15,14 @@ if ! edr_ok; then
 fi
 edr_ok || { echo "setup: @nomicfoundation/edr still does not load under the pinned Node" >&2; exit 1; }
 
-# 2. Rust: the test chain, the IDL builder, and the test binaries (cached outside the clone).
+# 2. Rust: the local Solana network, the IDL builder, and the test binaries (cached outside the clone).
 source scripts/solana/env.sh
 # clippy and rustfmt come with the machine's rustup toolchain; `rustup component add` fetches from
 # outside the registries, so it is not a route: say what is missing instead.
 for tool in cargo-clippy rustfmt; do
   command -v "$tool" >/dev/null || { echo "setup: $tool is missing from the Rust toolchain ($(rustc --version))" >&2; exit 1; }
 done
-cargo build --locked -p svm-rpc -p idl-gen
+cargo build --locked -p surfnet -p idl-gen
 cargo build --locked --release -p epoch-tree   # the native epoch builder (src/epoch/tree.ts)
 cargo test --locked --workspace --no-run
 

@@ -1,10 +1,13 @@
-// Deploys the Solana side (src/solana/deploy.ts): creates (on localnet) the test mints,
+// Deploys the Solana side (src/solana/deploy.ts): the program through the upgradeable loader if it
+// is not there (resumable; `program` upgrades it), creates (on localnet) the test mints,
 // initializes the market, creates the ignition and escrow vaults, sets the token price, funds
 // the ignition vault, and writes deployments/solana-<network>.json after every step. Each step
 // reads the chain first, so a rerun resumes an interrupted deployment and a finished one sends
 // nothing. `upgrade-authority` hands the program's upgrade authority on (docs/SOLANA-DEPLOY.md).
 //   npx tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url http://127.0.0.1:8899
+//   npx tsx scripts/deploy/solana.ts program --keypair <authority.json> [--program-keypair <program.json>] --rpc-url <url>
 //   npx tsx scripts/deploy/solana.ts upgrade-authority --program <id> --to <pubkey> --keypair <authority.json>
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 
 import { Connection, PublicKey } from "@solana/web3.js";
@@ -12,8 +15,8 @@ import { Command } from "commander";
 
 import { errorReason } from "../../src/errors.js";
 import { readKeypair } from "../../src/solana/context.js";
-import { deploySolana, readDeployConfig } from "../../src/solana/deploy.js";
-import { readUpgradeAuthority, setUpgradeAuthority } from "../../src/solana/loader.js";
+import { checkCluster, deploySolana, publicCluster, readDeployConfig } from "../../src/solana/deploy.js";
+import { deployProgram, readUpgradeAuthority, setUpgradeAuthority } from "../../src/solana/loader.js";
 import { PROGRAM_ID } from "../../src/solana/market.js";
 import { SolanaPubkey } from "../../src/solana/validation.js";
 
@@ -37,16 +40,79 @@ program
     "--keypair <file>",
     "deployer keypair (JSON array); default on localnet: a key saved in deployments/",
   )
+  .option(
+    "--program-keypair <file>",
+    "the program's keypair, needed only while the program is not deployed (default on localnet: keys/)",
+  )
+  .option("--program-so <file>", "the program the step `program` deploys", "target/deploy/compute_market.so")
   .option("--dry-run", "read the chain and print the plan and the steps left, sending nothing", false)
-  .action(async (o: { config: string; rpcUrl: string; keypair?: string; dryRun: boolean }) => {
-    const { record, sent } = await deploySolana({
-      config: readDeployConfig(o.config),
-      rpcUrl: o.rpcUrl,
-      keypair: o.keypair ? keyFile(o.keypair) : undefined,
-      dryRun: o.dryRun,
-    });
-    if (!o.dryRun && sent > 0) console.log(JSON.stringify(record, null, 2));
-  });
+  .action(
+    async (o: {
+      config: string;
+      rpcUrl: string;
+      keypair?: string;
+      programKeypair?: string;
+      programSo: string;
+      dryRun: boolean;
+    }) => {
+      const { record, sent } = await deploySolana({
+        config: readDeployConfig(o.config),
+        rpcUrl: o.rpcUrl,
+        keypair: o.keypair ? keyFile(o.keypair) : undefined,
+        programKeypair: o.programKeypair ? keyFile(o.programKeypair) : undefined,
+        programSo: o.programSo,
+        dryRun: o.dryRun,
+      });
+      if (!o.dryRun && sent > 0) console.log(JSON.stringify(record, null, 2));
+    },
+  );
+
+program
+  .command("program")
+  .description(
+    "deploy the program through the upgradeable loader, or upgrade it when its ELF differs (resumable: the ELF goes through the authority's buffer)",
+  )
+  .requiredOption("--keypair <file>", "the upgrade authority (pays; the new program's authority)")
+  .option("--program-keypair <file>", "the program's keypair: needed for a first deploy")
+  .option("--program <id>", "the program to upgrade", PROGRAM_ID.toBase58())
+  .option("--program-so <file>", "the ELF", "target/deploy/compute_market.so")
+  .option("--max-len <bytes>", "room of a new program's ProgramData (default: twice the ELF)")
+  .option("--rpc-url <url>", "Solana JSON-RPC endpoint", "http://127.0.0.1:8899")
+  .action(
+    async (o: {
+      keypair: string;
+      programKeypair?: string;
+      program: string;
+      programSo: string;
+      maxLen?: string;
+      rpcUrl: string;
+    }) => {
+      const programKeypair = o.programKeypair ? keyFile(o.programKeypair) : undefined;
+      const programId = programKeypair?.publicKey ?? pubkey(o.program, "--program");
+      const connection = new Connection(o.rpcUrl, "confirmed");
+      const cluster = publicCluster("", await connection.getGenesisHash());
+      checkCluster(cluster ?? "localnet", undefined, programId);
+      if (o.maxLen !== undefined && !/^[1-9]\d*$/.test(o.maxLen))
+        throw new Error(`--max-len: not a byte count: ${o.maxLen}`);
+      const elf = readFileSync(o.programSo);
+      const r = await deployProgram(connection, {
+        authority: keyFile(o.keypair),
+        programKeypair,
+        programId,
+        elf,
+        maxDataLen: o.maxLen === undefined ? undefined : Number(o.maxLen),
+        log: (line) => console.log(line),
+      });
+      const what = {
+        deployed: "deployed",
+        upgraded: "upgraded",
+        unchanged: "nothing to do: already running",
+      }[r.action];
+      console.log(
+        `${what} ${o.programSo} at ${programId.toBase58()} (programdata ${r.programData.toBase58()}, upgrade authority ${r.authority?.toBase58() ?? "none"}, ${r.sent} transactions)`,
+      );
+    },
+  );
 
 program
   .command("upgrade-authority")

@@ -8,7 +8,7 @@ import { Command } from "commander";
 import { z } from "zod";
 
 import { DEPLOYMENTS_DIR } from "../deployments.js";
-import { timeTravel } from "../solana/localnet.js";
+import { readClock, timeTravel } from "../solana/localnet.js";
 import { parseAmount } from "../units.js";
 
 import { advanceEvmClock } from "../evm/context.js";
@@ -65,7 +65,7 @@ export function advanceCommand() {
         let unixTimestamp: number;
         if (chain === "solana") {
           const ctx = solana({ network: "localnet" }, false);
-          const now = (await ctx.connection.getBlockTime(await ctx.connection.getSlot())) ?? 0;
+          const now = (await readClock(ctx.connection)).unixTimestamp;
           unixTimestamp = (await timeTravel(ctx.record.rpcUrl, { unixTimestamp: now + seconds }))
             .unixTimestamp;
         } else {

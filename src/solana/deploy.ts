@@ -45,6 +45,8 @@ import {
   PROGRAM_ID,
   TIME_BOUNDS,
 } from "./market.js";
+import { deployProgram } from "./loader.js";
+import { localProgramKeypair, PROGRAM_SO } from "./localnet.js";
 import { SolanaPubkey } from "./validation.js";
 
 /** Seconds within the program's bounds for `name` (`TIME_BOUNDS`, read from the IDL). */
@@ -122,8 +124,8 @@ export const PUBLIC_CLUSTERS: Readonly<Record<string, string>> = {
  * and Anchor.toml, and the rebuilt IDL carries it into `PROGRAM_ID`.
  */
 export const PLACEHOLDER_PROGRAM_IDS: Readonly<Record<string, string>> = {
-  G1iYMAptcLnyJLbakHaeDEk2eHtk4vo4NxDJrw7yBAFA:
-    "the development id committed in Anchor.toml and declare_id! (its keypair is not in the repo)",
+  AgURfMYjdzoWzsnuSg1AFhyrKVEMh2tUx8pyh8GAzvK3:
+    "the localnet id committed in Anchor.toml and declare_id!: its keypair is public (keys/compute_market-program.localnet.json), anyone could take that address",
 };
 
 /** The public cluster `network` or `genesisHash` names, if any. */
@@ -150,6 +152,7 @@ export function checkCluster(network: string, genesisHash?: string, programId = 
 /** The steps of a deployment, in order; `deployer` is localnet's own key, saved and funded. */
 export const STEPS = [
   "deployer",
+  "program",
   "testMints",
   "market",
   "ignitionVault",
@@ -231,6 +234,10 @@ export interface DeployOptions {
   rpcUrl: string;
   /** --keypair; required outside localnet (localnet: a key saved in deployments/, reused) */
   keypair?: Keypair;
+  /** --program-keypair: needed only while the program is not deployed (localnet: keys/) */
+  programKeypair?: Keypair;
+  /** --program-so: the ELF the `program` step deploys (default target/deploy/compute_market.so) */
+  programSo?: string;
   dryRun?: boolean;
   log?: (line: string) => void;
 }
@@ -263,11 +270,30 @@ export async function deploySolana(o: DeployOptions): Promise<DeployResult> {
   if (localnet && publicCluster("", genesisHash)) {
     throw new Error(`the config's network is localnet but the RPC serves ${publicCluster("", genesisHash)}`);
   }
-  const programAccount = await connection.getAccountInfo(PROGRAM_ID);
-  if (!programAccount?.executable) {
-    throw new Error(`program ${PROGRAM_ID.toBase58()} is not deployed on ${o.rpcUrl}: deploy it first`);
-  }
   if (!o.keypair && !localnet) throw new Error("--keypair is required outside localnet");
+  // The program: deployed by the `program` step through the upgradeable loader when missing.
+  const programAccount = await connection.getAccountInfo(PROGRAM_ID);
+  if (programAccount && !programAccount.executable) {
+    throw new Error(`${PROGRAM_ID.toBase58()} on ${o.rpcUrl} is an account, not a program`);
+  }
+  let programKeypair = o.programKeypair;
+  if (!programAccount && !programKeypair) {
+    if (!localnet) {
+      throw new Error(
+        `program ${PROGRAM_ID.toBase58()} is not deployed on ${o.rpcUrl}: give its keypair (--program-keypair) to deploy it (docs/SOLANA-DEPLOY.md)`,
+      );
+    }
+    programKeypair = localProgramKeypair();
+  }
+  if (programKeypair && !programKeypair.publicKey.equals(PROGRAM_ID)) {
+    throw new Error(
+      `the program keypair is ${programKeypair.publicKey.toBase58()}, this build's program id is ${PROGRAM_ID.toBase58()}`,
+    );
+  }
+  const programSo = o.programSo ?? PROGRAM_SO;
+  if (!programAccount && !existsSync(programSo)) {
+    throw new Error(`${programSo} is missing: build the program first (npm run build:sbf)`);
+  }
 
   const file = recordFile(config.network);
   const where = path.relative(process.cwd(), file);
@@ -368,6 +394,15 @@ export async function deploySolana(o: DeployOptions): Promise<DeployResult> {
       await connection.confirmTransaction({ signature: sig, ...(await connection.getLatestBlockhash()) });
       sent++;
       detail = `${deployerKey.publicKey.toBase58()} saved in ${path.relative(process.cwd(), localDeployerFile())}, airdropped 100 SOL`;
+    } else if (step === "program") {
+      const deployed = await deployProgram(connection, {
+        authority: deployerKey,
+        programKeypair,
+        elf: readFileSync(programSo),
+        log: (line) => log(`step program: ${line}`),
+      });
+      sent += deployed.sent;
+      detail = `deployed ${path.relative(process.cwd(), programSo)} at ${PROGRAM_ID.toBase58()} through the upgradeable loader; upgrade authority ${deployed.authority?.toBase58()}`;
     } else if (step === "testMints") {
       const rent = await connection.getMinimumBalanceForRentExemption(MINT_SIZE);
       for (const which of ["stable", "token"] as const) {
@@ -515,6 +550,8 @@ interface TestMint {
 }
 
 interface ChainState {
+  /** the program is deployed */
+  program: boolean;
   marketAddress: PublicKey;
   market: MarketAccount | null;
   /** only with createTestMints: each mint if it exists */
@@ -550,6 +587,7 @@ async function probe(connection: Connection, config: DeployConfig, deployer: Pub
   const mints = market ? [market.stableMint, market.tokenMint] : [];
   const exists = async (a: PublicKey) => (await connection.getAccountInfo(a)) !== null;
   return {
+    program: (await connection.getAccountInfo(PROGRAM_ID))?.executable ?? false,
     marketAddress: marketAddr,
     market,
     testMints,
@@ -613,6 +651,7 @@ function marketDiffs(market: MarketAccount, expected: ExpectedMarket): string[] 
 
 function pendingSteps(config: DeployConfig, s: ChainState): Step[] {
   const pending: Step[] = [];
+  if (!s.program) pending.push("program");
   if (config.createTestMints && (!s.testMints?.stable || !s.testMints.token)) pending.push("testMints");
   if (!s.market) pending.push("market");
   if (!s.ignitionVault) pending.push("ignitionVault");

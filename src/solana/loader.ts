@@ -204,72 +204,287 @@ export async function setUpgradeAuthority(
   return { before, after, signature };
 }
 
-/** Bytes of program ELF per Write instruction: keeps each transaction under 1232 bytes. */
-const WRITE_CHUNK = 900;
+/** The seed of a deployer's buffer (`createWithSeed(deployer, seed, loader)`): one per deployer,
+ *  so an interrupted deploy finds its buffer again and writes only the bytes still missing. */
+export const BUFFER_SEED = "compute-market-buffer";
+
+export const bufferAddress = (authority: PublicKey) =>
+  PublicKey.createWithSeed(authority, BUFFER_SEED, UPGRADEABLE_LOADER_ID);
+
+/** Most bytes of ELF per Write so that the transaction (fee payer = authority) fits 1232 bytes. */
+export const WRITE_CHUNK = (() => {
+  const probe = new Transaction({
+    feePayer: PublicKey.default,
+    blockhash: PublicKey.default.toBase58(),
+    lastValidBlockHeight: 0,
+  }).add(writeInstruction(PublicKey.unique(), PublicKey.unique(), 0, Buffer.alloc(0)));
+  // one signature + the message; the data length's compact-u16 grows by one byte past 127
+  const empty = 1 + 64 + probe.serializeMessage().length;
+  return 1232 - empty - 1;
+})();
+
+export function writeInstruction(buffer: PublicKey, authority: PublicKey, offset: number, bytes: Buffer) {
+  const data = Buffer.alloc(16 + bytes.length);
+  data.writeUInt32LE(LoaderInstruction.Write, 0);
+  data.writeUInt32LE(offset, 4);
+  data.writeBigUInt64LE(BigInt(bytes.length), 8);
+  bytes.copy(data, 16);
+  return new TransactionInstruction({
+    programId: UPGRADEABLE_LOADER_ID,
+    keys: [
+      { pubkey: buffer, isSigner: false, isWritable: true },
+      { pubkey: authority, isSigner: true, isWritable: false },
+    ],
+    data,
+  });
+}
+
+/** Close (loader v3): a buffer's lamports back to `recipient`; the authority signs. */
+export function closeBufferInstruction(buffer: PublicKey, recipient: PublicKey, authority: PublicKey) {
+  return new TransactionInstruction({
+    programId: UPGRADEABLE_LOADER_ID,
+    keys: [
+      { pubkey: buffer, isSigner: false, isWritable: true },
+      { pubkey: recipient, isSigner: false, isWritable: true },
+      { pubkey: authority, isSigner: true, isWritable: false },
+    ],
+    data: tagOnly(LoaderInstruction.Close),
+  });
+}
 
 /**
- * Deploys `elf` at `programKeypair`'s address through the upgradeable loader, `payer` being the
- * upgrade authority: a buffer, its writes, then DeployWithMaxDataLen (room for twice the ELF).
+ * Sends one Write per chunk of `elf` that the buffer does not hold yet, many at a time, and
+ * reads the buffer back until it holds the whole ELF (at most `rounds` rounds: a write lost to
+ * an expired blockhash is sent again in the next round).
  */
-export async function deployUpgradeable(
+async function fillBuffer(
   connection: Connection,
-  p: { payer: Keypair; programKeypair: Keypair; elf: Buffer },
-): Promise<UpgradeAuthority> {
-  const { payer, programKeypair, elf } = p;
-  const send = (tx: Transaction, signers: Signer[]) =>
-    sendAndConfirmTransaction(connection, tx, signers, { commitment: "confirmed" });
-  const buffer = Keypair.generate();
+  p: { authority: Keypair; buffer: PublicKey; elf: Buffer; log: (line: string) => void },
+  rounds = 5,
+): Promise<number> {
+  let sent = 0;
+  for (let round = 0; ; round++) {
+    const account = await connection.getAccountInfo(p.buffer, "confirmed");
+    if (!account) throw new Error(`buffer ${p.buffer.toBase58()} vanished while writing`);
+    const held = account.data.subarray(BUFFER_METADATA_SIZE);
+    const missing: number[] = [];
+    for (let offset = 0; offset < p.elf.length; offset += WRITE_CHUNK) {
+      const end = Math.min(offset + WRITE_CHUNK, p.elf.length);
+      if (!held.subarray(offset, end).equals(p.elf.subarray(offset, end))) missing.push(offset);
+    }
+    if (missing.length === 0) return sent;
+    if (round === rounds) {
+      throw new Error(
+        `buffer ${p.buffer.toBase58()}: ${missing.length} chunks still unwritten after ${rounds} rounds; run the deploy again to resume`,
+      );
+    }
+    if (round > 0) p.log(`buffer: ${missing.length} chunks not landed, sending them again`);
+    const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
+    const signatures: string[] = [];
+    const inFlight = 32; // HTTP requests at a time
+    for (let i = 0; i < missing.length; i += inFlight) {
+      const batch = missing.slice(i, i + inFlight).map((offset) => {
+        const tx = new Transaction({ feePayer: p.authority.publicKey, blockhash, lastValidBlockHeight });
+        tx.add(
+          writeInstruction(
+            p.buffer,
+            p.authority.publicKey,
+            offset,
+            p.elf.subarray(offset, offset + WRITE_CHUNK),
+          ),
+        );
+        tx.sign(p.authority);
+        return connection.sendRawTransaction(tx.serialize(), { skipPreflight: true, maxRetries: 0 });
+      });
+      for (const r of await Promise.allSettled(batch)) if (r.status === "fulfilled") signatures.push(r.value);
+    }
+    sent += signatures.length;
+    // Wait until each landed or the blockhash expired; the next round reads what is in the buffer.
+    let pending = signatures;
+    while (pending.length > 0) {
+      const still: string[] = [];
+      for (let i = 0; i < pending.length; i += 256) {
+        const part = pending.slice(i, i + 256);
+        const { value } = await connection.getSignatureStatuses(part);
+        value.forEach((status, k) => {
+          const done =
+            status?.err ||
+            status?.confirmationStatus === "confirmed" ||
+            status?.confirmationStatus === "finalized";
+          if (!done) still.push(part[k]);
+        });
+      }
+      pending = still;
+      if (pending.length === 0) break;
+      if ((await connection.getBlockHeight("confirmed")) > lastValidBlockHeight) break;
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  }
+}
+
+export interface DeployProgramResult extends UpgradeAuthority {
+  /** what was done: deployed, upgraded, or nothing (the same ELF is already deployed) */
+  action: "deployed" | "upgraded" | "unchanged";
+  /** transactions sent */
+  sent: number;
+}
+
+/**
+ * Deploys `elf` at `programKeypair`'s address through the upgradeable loader, `authority` paying
+ * and becoming the upgrade authority; or, when the program exists, upgrades it if its ELF differs
+ * (the authority must be the program's). The ELF goes through the authority's buffer
+ * (`BUFFER_SEED`): a deploy that stops midway resumes with the chunks already written. A new
+ * program gets `maxDataLen` bytes of room (default: twice the ELF) for later, larger versions;
+ * an upgrade past the room extends the program first (ExtendProgram).
+ */
+export async function deployProgram(
+  connection: Connection,
+  p: {
+    authority: Keypair;
+    programKeypair?: Keypair;
+    programId?: PublicKey;
+    elf: Buffer;
+    maxDataLen?: number;
+    log?: (line: string) => void;
+  },
+): Promise<DeployProgramResult> {
+  const log = p.log ?? (() => {});
+  const { authority, elf } = p;
+  const programId = p.programKeypair?.publicKey ?? p.programId;
+  if (!programId) throw new Error("deployProgram: the program keypair (or, to upgrade, its id) is required");
+  if (p.programKeypair && p.programId && !p.programId.equals(p.programKeypair.publicKey)) {
+    throw new Error(
+      `the program keypair is ${p.programKeypair.publicKey.toBase58()}, not ${p.programId.toBase58()}`,
+    );
+  }
+  let sent = 0;
+  const send = (tx: Transaction, signers: Signer[]) => {
+    sent++;
+    return sendAndConfirmTransaction(connection, tx, signers, { commitment: "confirmed" });
+  };
+  const programData = programDataAddress(programId);
+
+  // An existing program: nothing to do if it runs this ELF; else an upgrade by its authority.
+  const existing = await connection.getAccountInfo(programId, "confirmed");
+  let upgrade: UpgradeAuthority | undefined;
+  if (existing) {
+    const now = await readUpgradeAuthority(connection, programId);
+    const data = (await connection.getAccountInfo(programData, "confirmed"))!.data;
+    const deployed = data.subarray(PROGRAMDATA_METADATA_SIZE);
+    const same =
+      deployed.subarray(0, elf.length).equals(elf) && deployed.subarray(elf.length).every((b) => b === 0);
+    if (same) return { ...now, action: "unchanged", sent };
+    if (!now.authority)
+      throw new Error(`${programId.toBase58()} is immutable: its ELF differs and cannot change`);
+    if (!now.authority.equals(authority.publicKey)) {
+      throw new Error(
+        `${programId.toBase58()} runs another ELF and its upgrade authority is ${now.authority.toBase58()}, not ${authority.publicKey.toBase58()}`,
+      );
+    }
+    upgrade = now;
+    if (elf.length > deployed.length) {
+      const extend = Buffer.alloc(8);
+      extend.writeUInt32LE(LoaderInstruction.ExtendProgram, 0);
+      extend.writeUInt32LE(elf.length - deployed.length, 4);
+      await send(
+        new Transaction().add(
+          new TransactionInstruction({
+            programId: UPGRADEABLE_LOADER_ID,
+            keys: [
+              { pubkey: programData, isSigner: false, isWritable: true },
+              { pubkey: programId, isSigner: false, isWritable: true },
+              { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
+              { pubkey: authority.publicKey, isSigner: true, isWritable: true },
+            ],
+            data: extend,
+          }),
+        ),
+        [authority],
+      );
+      log(`extended ${programData.toBase58()} by ${elf.length - deployed.length} bytes`);
+    }
+  } else if (!p.programKeypair) {
+    throw new Error(`no program at ${programId.toBase58()}: its keypair is needed to deploy it`);
+  }
+
+  // The buffer: the authority's, sized for this ELF (another size is closed and made anew).
+  const buffer = await bufferAddress(authority.publicKey);
   const bufferSize = BUFFER_METADATA_SIZE + elf.length;
-  await send(
-    new Transaction().add(
-      SystemProgram.createAccount({
-        fromPubkey: payer.publicKey,
-        newAccountPubkey: buffer.publicKey,
-        lamports: await connection.getMinimumBalanceForRentExemption(bufferSize),
-        space: bufferSize,
-        programId: UPGRADEABLE_LOADER_ID,
-      }),
-      new TransactionInstruction({
-        programId: UPGRADEABLE_LOADER_ID,
-        keys: [
-          { pubkey: buffer.publicKey, isSigner: false, isWritable: true },
-          { pubkey: payer.publicKey, isSigner: false, isWritable: false },
-        ],
-        data: tagOnly(LoaderInstruction.InitializeBuffer),
-      }),
-    ),
-    [payer, buffer],
-  );
-  for (let offset = 0; offset < elf.length; offset += WRITE_CHUNK) {
-    const bytes = elf.subarray(offset, offset + WRITE_CHUNK);
-    const data = Buffer.alloc(16 + bytes.length);
-    data.writeUInt32LE(LoaderInstruction.Write, 0);
-    data.writeUInt32LE(offset, 4);
-    data.writeBigUInt64LE(BigInt(bytes.length), 8);
-    bytes.copy(data, 16);
+  let bufferAccount = await connection.getAccountInfo(buffer, "confirmed");
+  if (bufferAccount && bufferAccount.data.length !== bufferSize) {
+    await send(
+      new Transaction().add(closeBufferInstruction(buffer, authority.publicKey, authority.publicKey)),
+      [authority],
+    );
+    log(`closed buffer ${buffer.toBase58()} of another size`);
+    bufferAccount = null;
+  }
+  if (bufferAccount) {
+    const state = parseLoaderState(bufferAccount.data);
+    if (state.kind !== "buffer" || !state.authority?.equals(authority.publicKey)) {
+      throw new Error(`${buffer.toBase58()} is not a buffer of ${authority.publicKey.toBase58()}`);
+    }
+  } else {
+    await send(
+      new Transaction().add(
+        SystemProgram.createAccountWithSeed({
+          fromPubkey: authority.publicKey,
+          newAccountPubkey: buffer,
+          basePubkey: authority.publicKey,
+          seed: BUFFER_SEED,
+          lamports: await connection.getMinimumBalanceForRentExemption(bufferSize),
+          space: bufferSize,
+          programId: UPGRADEABLE_LOADER_ID,
+        }),
+        new TransactionInstruction({
+          programId: UPGRADEABLE_LOADER_ID,
+          keys: [
+            { pubkey: buffer, isSigner: false, isWritable: true },
+            { pubkey: authority.publicKey, isSigner: false, isWritable: false },
+          ],
+          data: tagOnly(LoaderInstruction.InitializeBuffer),
+        }),
+      ),
+      [authority],
+    );
+  }
+  const writes = await fillBuffer(connection, { authority, buffer, elf, log });
+  sent += writes;
+  log(`buffer ${buffer.toBase58()} holds the ${elf.length}-byte ELF (${writes} writes)`);
+
+  if (upgrade) {
+    const data = tagOnly(LoaderInstruction.Upgrade);
     await send(
       new Transaction().add(
         new TransactionInstruction({
           programId: UPGRADEABLE_LOADER_ID,
           keys: [
-            { pubkey: buffer.publicKey, isSigner: false, isWritable: true },
-            { pubkey: payer.publicKey, isSigner: true, isWritable: false },
+            { pubkey: programData, isSigner: false, isWritable: true },
+            { pubkey: programId, isSigner: false, isWritable: true },
+            { pubkey: buffer, isSigner: false, isWritable: true },
+            { pubkey: authority.publicKey, isSigner: false, isWritable: true }, // spill: the buffer's lamports
+            { pubkey: SYSVAR_RENT_PUBKEY, isSigner: false, isWritable: false },
+            { pubkey: SYSVAR_CLOCK_PUBKEY, isSigner: false, isWritable: false },
+            { pubkey: authority.publicKey, isSigner: true, isWritable: false },
           ],
           data,
         }),
       ),
-      [payer],
+      [authority],
     );
+    return { ...(await readUpgradeAuthority(connection, programId)), action: "upgraded", sent };
   }
-  const programData = programDataAddress(programKeypair.publicKey);
+  const maxDataLen = p.maxDataLen ?? elf.length * 2;
+  if (maxDataLen < elf.length)
+    throw new Error(`maxDataLen ${maxDataLen} is below the ELF's ${elf.length} bytes`);
   const deploy = Buffer.alloc(12);
   deploy.writeUInt32LE(LoaderInstruction.DeployWithMaxDataLen, 0);
-  deploy.writeBigUInt64LE(BigInt(elf.length * 2), 4);
+  deploy.writeBigUInt64LE(BigInt(maxDataLen), 4);
   await send(
     new Transaction().add(
       SystemProgram.createAccount({
-        fromPubkey: payer.publicKey,
-        newAccountPubkey: programKeypair.publicKey,
+        fromPubkey: authority.publicKey,
+        newAccountPubkey: programId,
         lamports: await connection.getMinimumBalanceForRentExemption(PROGRAM_SIZE),
         space: PROGRAM_SIZE,
         programId: UPGRADEABLE_LOADER_ID,
@@ -277,19 +492,27 @@ export async function deployUpgradeable(
       new TransactionInstruction({
         programId: UPGRADEABLE_LOADER_ID,
         keys: [
-          { pubkey: payer.publicKey, isSigner: true, isWritable: true },
+          { pubkey: authority.publicKey, isSigner: true, isWritable: true },
           { pubkey: programData, isSigner: false, isWritable: true },
-          { pubkey: programKeypair.publicKey, isSigner: false, isWritable: true },
-          { pubkey: buffer.publicKey, isSigner: false, isWritable: true },
+          { pubkey: programId, isSigner: false, isWritable: true },
+          { pubkey: buffer, isSigner: false, isWritable: true },
           { pubkey: SYSVAR_RENT_PUBKEY, isSigner: false, isWritable: false },
           { pubkey: SYSVAR_CLOCK_PUBKEY, isSigner: false, isWritable: false },
           { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
-          { pubkey: payer.publicKey, isSigner: true, isWritable: false },
+          { pubkey: authority.publicKey, isSigner: true, isWritable: false },
         ],
         data: deploy,
       }),
     ),
-    [payer, programKeypair],
+    [authority, p.programKeypair!],
   );
-  return readUpgradeAuthority(connection, programKeypair.publicKey);
+  return { ...(await readUpgradeAuthority(connection, programId)), action: "deployed", sent };
+}
+
+/** A new program at `programKeypair`'s address, `payer` its upgrade authority (see deployProgram). */
+export async function deployUpgradeable(
+  connection: Connection,
+  p: { payer: Keypair; programKeypair: Keypair; elf: Buffer },
+): Promise<UpgradeAuthority> {
+  return deployProgram(connection, { authority: p.payer, programKeypair: p.programKeypair, elf: p.elf });
 }

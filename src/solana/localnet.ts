@@ -1,15 +1,40 @@
-// Starts and stops the local Solana test chain (`svm-rpc`, built from crates/svm-rpc): a
-// JSON-RPC + websocket endpoint on 127.0.0.1 that web3.js, Anchor's client, the deploy scripts
-// and the CLI use unchanged, exactly as they would use solana-test-validator.
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+// Starts and stops the local Solana network: Surfpool's engine (surfpool-core, the network Anchor
+// 1.x runs for `anchor test`), embedded by crates/surfnet with the settings below. It serves the
+// standard JSON-RPC and websocket API on 127.0.0.1 (websockets on port + 1), with SPL Token,
+// Token-2022 and the associated-token program at genesis and compute_market.so put in place as the
+// upgradeable loader deploys it (or, with `program: false`, left for scripts/deploy/solana.ts to
+// deploy through the loader). Its clock moves with Surfpool's `surfnet_timeTravel` cheat code.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-import { Connection } from "@solana/web3.js";
+import { Connection, Keypair } from "@solana/web3.js";
+
+import { readClock } from "./clock.js";
+import { PROGRAM_ID } from "./market.js";
+
+export { readClock };
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The program's SBF bytes (npm run build:sbf). */
+export const PROGRAM_SO = path.join(REPO_ROOT, "target/deploy/compute_market.so");
+/** The localnet program keypair: public, so only for local chains (docs/SOLANA-DEPLOY.md). */
+export const LOCAL_PROGRAM_KEYPAIR = path.join(REPO_ROOT, "keys/compute_market-program.localnet.json");
+/** The localnet program keypair: the program's address, and the upgrade authority of the program a
+ *  test chain starts with. */
+export function localProgramKeypair(): Keypair {
+  const key = Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(LOCAL_PROGRAM_KEYPAIR, "utf8"))));
+  if (!key.publicKey.equals(PROGRAM_ID)) {
+    throw new Error(
+      `${LOCAL_PROGRAM_KEYPAIR} is ${key.publicKey.toBase58()}, the program is ${PROGRAM_ID.toBase58()}`,
+    );
+  }
+  return key;
+}
 
 export interface LocalChain {
   rpcUrl: string;
@@ -19,15 +44,27 @@ export interface LocalChain {
   stop(): Promise<void>;
 }
 
-export function svmRpcBinary(): string {
+export function surfnetBinary(): string {
   const targetDir =
     process.env.CARGO_TARGET_DIR ??
     path.join(process.env.CM_CACHE ?? path.join(homedir(), ".cache", "compute-market"), "target");
-  const bin = process.env.CM_SVM_RPC_BIN ?? path.join(targetDir, "debug", "svm-rpc");
+  const bin = process.env.CM_SURFNET_BIN ?? path.join(targetDir, "debug", "surfnet");
   if (!existsSync(bin)) {
-    throw new Error(`svm-rpc not found at ${bin}: run 'bash scripts/solana/cargo.sh build -p svm-rpc' first`);
+    throw new Error(`surfnet not found at ${bin}: run 'bash scripts/solana/cargo.sh build -p surfnet' first`);
   }
   return bin;
+}
+
+let checkedSo = false;
+/** Refuses a missing or stale .so once per process (scripts/solana/build-sbf.sh --check). */
+function checkProgramSo() {
+  if (checkedSo) return;
+  const r = spawnSync("bash", [path.join(REPO_ROOT, "scripts/solana/build-sbf.sh"), "--check"], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`${PROGRAM_SO}: ${(r.stderr || r.stdout).trim()}`);
+  checkedSo = true;
 }
 
 async function freePortPair(): Promise<number> {
@@ -53,28 +90,26 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** Starts a fresh chain on free ports (or `port`/`port + 1`). */
-export async function startLocalChain(opts: { port?: number } = {}): Promise<LocalChain> {
+/**
+ * Starts a fresh chain on free ports (or `port`/`port + 1`), with compute-market loaded (upgrade
+ * authority: the localnet program key) unless `program` is false.
+ */
+export async function startLocalChain(opts: { port?: number; program?: boolean } = {}): Promise<LocalChain> {
   const port = opts.port ?? (await freePortPair());
-  const child: ChildProcess = spawn(svmRpcBinary(), ["--port", String(port)], {
-    stdio: ["ignore", "pipe", "pipe"],
-    // the checkout whose target/deploy/*.so it serves (the binary may come from another
-    // checkout sharing the cargo target directory)
-    env: {
-      ...process.env,
-      RUST_LOG: process.env.RUST_LOG ?? "error",
-      CM_REPO_ROOT:
-        process.env.CM_REPO_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.."),
-    },
-  });
+  const args = ["--port", String(port)];
+  if (opts.program !== false) {
+    checkProgramSo();
+    const authority = localProgramKeypair().publicKey.toBase58();
+    args.push("--upgradeable-program", PROGRAM_ID.toBase58(), PROGRAM_SO, authority);
+  }
+  const child: ChildProcess = spawn(surfnetBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4_000)));
-  const ready = await new Promise<{ rpc: string; ws: string; programId: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`svm-rpc did not start in 60 s: ${stderr}`)), 60_000);
-    child.once("exit", (code) => reject(new Error(`svm-rpc exited with ${code}: ${stderr}`)));
+  const ready = await new Promise<{ rpc: string; ws: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`surfnet did not start in 60 s: ${stderr}`)), 60_000);
+    child.once("exit", (code) => reject(new Error(`surfnet exited with ${code}: ${stderr}`)));
     const lines = createInterface({ input: child.stdout! });
     lines.on("line", (line) => {
-      if (!line.startsWith("{")) return; // program `msg!` output of the native program
       try {
         const info = JSON.parse(line);
         if (info.rpc) {
@@ -105,14 +140,10 @@ export async function startLocalChain(opts: { port?: number } = {}): Promise<Loc
     wsEndpoint: ready.ws,
     fetch: trackedFetch,
   });
-  // The test chain registers a new blockhash every 6.4 ms of wall time (solana-program-test's
-  // simulated PoH), so a blockhash stays valid for about one second, not one minute as on a
-  // cluster: web3.js's 30-second blockhash cache must be off against it.
-  (connection as unknown as { _disableBlockhashCaching: boolean })._disableBlockhashCaching = true;
   return {
     rpcUrl: ready.rpc,
     wsUrl: ready.ws,
-    programId: ready.programId,
+    programId: PROGRAM_ID.toBase58(),
     connection,
     async stop() {
       // Close the client's websocket first (code 1000: no reconnect), so that no reconnect
@@ -136,17 +167,36 @@ export async function startLocalChain(opts: { port?: number } = {}): Promise<Loc
   };
 }
 
-/** Moves the test chain's clock (an `svm-rpc` extension; not available on real clusters). */
+/**
+ * Moves the local chain's clock forward with Surfpool's `surfnet_timeTravel` cheat code (not
+ * available on real clusters) to `unixTimestamp`, or by `slots`; with neither, only reads it.
+ * Returns once a `confirmed` read of the Clock sysvar shows the new time (what the next confirmed
+ * transaction and every client reading at `confirmed` see), with that clock.
+ */
 export async function timeTravel(rpcUrl: string, to: { unixTimestamp?: number; slots?: number }) {
+  const connection = new Connection(rpcUrl, "confirmed");
+  if (to.unixTimestamp === undefined && to.slots === undefined) return readClock(connection);
+  const start = await readClock(connection, "processed");
+  const params =
+    to.unixTimestamp !== undefined
+      ? { absoluteTimestamp: to.unixTimestamp * 1_000 }
+      : { absoluteSlot: start.slot + to.slots! };
   const res = await fetch(rpcUrl, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "cm_timeTravel", params: [to] }),
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "surfnet_timeTravel", params: [params] }),
   });
-  const body = (await res.json()) as {
-    result?: { slot: number; unixTimestamp: number };
-    error?: { message: string };
-  };
-  if (body.error) throw new Error(`cm_timeTravel: ${body.error.message}`);
-  return body.result!;
+  const body = (await res.json()) as { error?: { message: string } };
+  if (body.error) throw new Error(`surfnet_timeTravel: ${body.error.message}`);
+  for (let i = 0; ; i++) {
+    const clock = await readClock(connection);
+    const arrived =
+      to.unixTimestamp !== undefined
+        ? clock.unixTimestamp >= to.unixTimestamp
+        : clock.slot >= start.slot + to.slots!;
+    if (arrived) return clock;
+    if (i === 50)
+      throw new Error(`surfnet_timeTravel: the confirmed clock still reads ${JSON.stringify(clock)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

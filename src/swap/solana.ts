@@ -5,6 +5,7 @@
 import { PublicKey } from "@solana/web3.js";
 import { hexlify } from "ethers";
 
+import { readClock } from "../solana/clock.js";
 import type { SolanaContext } from "../solana/context.js";
 
 /** What the escrow needs of a Solana context (a command's, or a test's). */
@@ -27,7 +28,8 @@ export function solanaEscrow(ctx: Ctx): Escrow {
   return {
     chain: "solana",
     me: async () => ctx.signer.publicKey.toBase58(),
-    now: async () => (await connection.getBlockTime(await connection.getSlot("confirmed"))) ?? 0,
+    // the Clock sysvar the program checks the windows against, at confirmed
+    now: async () => (await readClock(connection)).unixTimestamp,
     async read(maker, swapId): Promise<LockState> {
       const makerKey = new PublicKey(maker);
       const s = await fetchSwap(program, makerKey, swapId);

@@ -18,6 +18,9 @@ import { Keypair, LAMPORTS_PER_SOL, PublicKey, type Connection } from "@solana/w
 import { escrowVaultAddress } from "../../src/solana/escrow.js";
 import {
   BUFFER_METADATA_SIZE,
+  BUFFER_SEED,
+  bufferAddress,
+  deployProgram,
   deployUpgradeable,
   parseLoaderState,
   PROGRAM_SIZE,
@@ -26,8 +29,15 @@ import {
   readUpgradeAuthority,
   setAuthorityInstruction,
   UPGRADEABLE_LOADER_ID,
+  WRITE_CHUNK,
+  writeInstruction,
 } from "../../src/solana/loader.js";
-import { startLocalChain, type LocalChain } from "../../src/solana/localnet.js";
+import {
+  localProgramKeypair,
+  PROGRAM_SO,
+  startLocalChain,
+  type LocalChain,
+} from "../../src/solana/localnet.js";
 import {
   checkCluster,
   checkHandOver,
@@ -111,6 +121,7 @@ async function assertDeployed(connection: Connection, dir: string, r: SolanaDepl
   assert.equal(r.market, marketAddress(deployer).toBase58(), "the deployer's one market (a PDA of its key)");
   assert.equal(r.complete, true);
   assert.deepEqual(r.steps, [
+    "program",
     "testMints",
     "market",
     "ignitionVault",
@@ -390,7 +401,7 @@ describe("upgrade authority: BPF Upgradeable Loader encoding", () => {
 
 /**
  * An SBF program to deploy: the loader's own test program `sbpfv3_return_ok.so` (solana-bpf-loader-
- * program's test_elfs, fetched by cargo with svm-rpc's dependencies). The local chain deploys only
+ * program's test_elfs, fetched by cargo with solana-program-test's dependencies). The local chain deploys only
  * SBPF v3 ELFs: the v0 builds in solana-program-binaries (SPL Memo...) are refused there.
  */
 function testElf(): Buffer | undefined {
@@ -412,11 +423,13 @@ describe("upgrade authority: on the local chain", () => {
   const ctx = fixture();
   const elf = testElf();
 
-  it("compute-market itself is loaded at genesis by the non-upgradeable BPF loader there, not an upgradeable program", async () => {
-    await assert.rejects(
-      readUpgradeAuthority(ctx.chain.connection, PROGRAM_ID),
-      /is not an upgradeable program \(owner: the non-upgradeable BPF loader, which has no upgrade authority\)/,
-    );
+  it("compute-market is loaded at genesis as the upgradeable loader deploys it: upgrade authority the localnet program key", async () => {
+    const now = await readUpgradeAuthority(ctx.chain.connection, PROGRAM_ID);
+    assert.ok(now.programData.equals(programDataAddress(PROGRAM_ID)));
+    assert.ok(now.authority?.equals(localProgramKeypair().publicKey));
+    const data = (await ctx.chain.connection.getAccountInfo(now.programData))!.data;
+    const so = readFileSync(PROGRAM_SO);
+    assert.ok(data.subarray(PROGRAMDATA_METADATA_SIZE, PROGRAMDATA_METADATA_SIZE + so.length).equals(so));
   });
 
   it(
@@ -495,6 +508,125 @@ describe("upgrade authority: on the local chain", () => {
       );
       assert.equal(after.code, 1);
       assert.match(after.stderr, /is immutable: it has no upgrade authority any more/);
+    },
+  );
+});
+
+describe("deploy solana: the program through the upgradeable loader", () => {
+  let chain: LocalChain | undefined;
+  const dir = mkdtempSync(path.join(tmpdir(), "cm-deploy-"));
+  before(async () => {
+    chain = await startLocalChain({ program: false }); // what `npm run main` starts
+  });
+  after(async () => {
+    await chain?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a chain without the program: the deploy puts compute_market.so in place (authority: the deployer), then the market runs on it", async () => {
+    const { connection } = chain!;
+    assert.equal(await connection.getAccountInfo(PROGRAM_ID), null, "no program yet");
+    const dry = await deploy(dir, [...localArgs(chain!), "--dry-run"]);
+    ok(dry);
+    assert.match(dry.stdout, /"pending": \[\s*"deployer",\s*"program",/);
+    const run = await deploy(dir, localArgs(chain!));
+    ok(run);
+    assert.match(
+      run.stdout,
+      /^step program: deployed \S+compute_market\.so at \S+ through the upgradeable loader; upgrade authority \S+$/m,
+    );
+    const r = record(dir);
+    const now = await readUpgradeAuthority(connection, PROGRAM_ID);
+    assert.equal(now.authority?.toBase58(), r.deployer);
+    const so = readFileSync(PROGRAM_SO);
+    const data = (await connection.getAccountInfo(now.programData))!.data;
+    assert.ok(data.subarray(PROGRAMDATA_METADATA_SIZE, PROGRAMDATA_METADATA_SIZE + so.length).equals(so));
+    assert.equal(data.length, PROGRAMDATA_METADATA_SIZE + 2 * so.length, "room for twice the ELF");
+    await assertDeployed(connection, dir, r);
+    const again = await deploy(dir, localArgs(chain!));
+    ok(again);
+    assert.match(again.stdout, /^nothing to do: /m);
+  });
+
+  it(
+    "an interrupted deploy resumes with the chunks its buffer already holds; the same ELF again is nothing; another one is an upgrade (extending the program first)",
+    { skip: !testElf() && "sbpfv3_return_ok.so not in the cargo registry" },
+    async () => {
+      const { connection } = chain!;
+      const elf = testElf()!;
+      const authority = await funded(connection, 50);
+      const programKeypair = Keypair.generate();
+      // what a deploy killed midway leaves: the authority's buffer with the first chunks written
+      const buffer = await bufferAddress(authority.publicKey);
+      const { SystemProgram, Transaction, TransactionInstruction, sendAndConfirmTransaction } =
+        await import("@solana/web3.js");
+      const size = BUFFER_METADATA_SIZE + elf.length;
+      const init = new Transaction().add(
+        SystemProgram.createAccountWithSeed({
+          fromPubkey: authority.publicKey,
+          newAccountPubkey: buffer,
+          basePubkey: authority.publicKey,
+          seed: BUFFER_SEED,
+          lamports: await connection.getMinimumBalanceForRentExemption(size),
+          space: size,
+          programId: UPGRADEABLE_LOADER_ID,
+        }),
+        new TransactionInstruction({
+          programId: UPGRADEABLE_LOADER_ID,
+          keys: [
+            { pubkey: buffer, isSigner: false, isWritable: true },
+            { pubkey: authority.publicKey, isSigner: false, isWritable: false },
+          ],
+          data: Buffer.from([0, 0, 0, 0]),
+        }),
+      );
+      await sendAndConfirmTransaction(connection, init, [authority]);
+      const chunks = Math.ceil(elf.length / WRITE_CHUNK);
+      const written = Math.floor(chunks / 2);
+      for (let i = 0; i < written; i++) {
+        const offset = i * WRITE_CHUNK;
+        const ix = writeInstruction(
+          buffer,
+          authority.publicKey,
+          offset,
+          elf.subarray(offset, offset + WRITE_CHUNK),
+        );
+        await sendAndConfirmTransaction(connection, new Transaction().add(ix), [authority]);
+      }
+
+      const lines: string[] = [];
+      const first = await deployProgram(connection, {
+        authority,
+        programKeypair,
+        elf,
+        log: (l) => lines.push(l),
+      });
+      assert.equal(first.action, "deployed");
+      assert.equal(first.sent, chunks - written + 1, "the missing writes and the deploy, nothing more");
+      assert.ok(first.authority?.equals(authority.publicKey));
+      assert.equal(await connection.getAccountInfo(buffer), null, "the deploy closed the buffer");
+
+      const same = await deployProgram(connection, { authority, programId: programKeypair.publicKey, elf });
+      assert.deepEqual([same.action, same.sent], ["unchanged", 0]);
+
+      const other = readFileSync(path.join(ROOT, "target", "deploy", "bench_noop.so"));
+      assert.ok(other.length > 2 * elf.length, "the upgrade needs more room than the deploy left");
+      const stranger = await funded(connection, 50);
+      await assert.rejects(
+        deployProgram(connection, { authority: stranger, programId: programKeypair.publicKey, elf: other }),
+        new RegExp(`runs another ELF and its upgrade authority is ${authority.publicKey.toBase58()}, not `),
+      );
+      const upgraded = await deployProgram(connection, {
+        authority,
+        programId: programKeypair.publicKey,
+        elf: other,
+      });
+      assert.equal(upgraded.action, "upgraded");
+      const data = (await connection.getAccountInfo(upgraded.programData))!.data;
+      assert.ok(
+        data.subarray(PROGRAMDATA_METADATA_SIZE, PROGRAMDATA_METADATA_SIZE + other.length).equals(other),
+      );
+      assert.ok(upgraded.slot > first.slot, "the ProgramData records the upgrade's slot");
     },
   );
 });

@@ -1,4 +1,4 @@
-//! A thin convenience layer over `ProgramTestContext` for Rust tests and the RPC server.
+//! A thin convenience layer over `ProgramTestContext` for the Rust runtime tests.
 
 use anchor_lang::{prelude::Pubkey, solana_program::instruction::Instruction};
 use anchor_spl::{token::spl_token, token_2022::spl_token_2022};

@@ -166,9 +166,9 @@ pub fn native() -> bool {
 
 /// The repository's root (this crate is `crates/svm-harness`).
 /// The checkout under test: `CM_REPO_ROOT`, else the one the working directory is in (cargo runs
-/// tests from their crate; the scripts start `svm-rpc` from the checkout), else the one this crate
-/// was built from. Several checkouts (a CI clone, a worktree) share one cargo target directory, so
-/// the `svm-rpc` binary in it may have been built from another checkout than the one running it.
+/// tests from their crate), else the one this crate was built from. Several checkouts (a CI clone,
+/// a worktree) share one cargo target directory, so a test binary in it may have been built from
+/// another checkout than the one running it.
 fn repo_root() -> PathBuf {
     if let Some(root) = std::env::var_os("CM_REPO_ROOT") {
         return PathBuf::from(root);

@@ -22,7 +22,7 @@ pub mod state;
 use instructions::*;
 use state::SwapTimelocks;
 
-declare_id!("G1iYMAptcLnyJLbakHaeDEk2eHtk4vo4NxDJrw7yBAFA");
+declare_id!("AgURfMYjdzoWzsnuSg1AFhyrKVEMh2tUx8pyh8GAzvK3");
 
 #[program]
 pub mod compute_market {
