@@ -80,6 +80,12 @@ row(
 row("memory after the deploy (RSS)", `${rssMb(pid)} MB`);
 await chain.stop();
 
+// what every test suite does: a network with the program put in place at start
+const t2 = performance.now();
+const loaded = await startLocalChain();
+row("start with compute_market.so loaded (the tests' way)", `${Math.round(performance.now() - t2)} ms`);
+await loaded.stop();
+
 console.log("| local Solana network (crates/surfnet, surfpool-core 1.6.1, debug build) | measured |");
 console.log("| --- | ---: |");
 for (const [what, value] of rows) console.log(`| ${what} | ${value} |`);

@@ -37,10 +37,6 @@ export function solanaContext(o: { network?: string; keypair?: string }) {
   const network = o.network ?? "localnet";
   const record = SolanaRecord.parse(readDeployment(`solana-${network}`));
   const connection = new Connection(record.rpcUrl, "confirmed");
-  if (network === "localnet") {
-    // the local test chain's blockhashes live about a second (src/solana/localnet.ts)
-    (connection as unknown as { _disableBlockhashCaching: boolean })._disableBlockhashCaching = true;
-  }
   const signer = o.keypair ? readKeypair(o.keypair) : Keypair.generate(); // read-only commands
   const program = marketProgram(connection, new Wallet(signer));
   const stableMint = new PublicKey(record.stableMint);

@@ -256,8 +256,6 @@ export async function deploySolana(o: DeployOptions): Promise<DeployResult> {
   const log = o.log ?? ((line: string) => console.log(line));
   const localnet = config.network === "localnet";
   const connection = new Connection(o.rpcUrl, "confirmed");
-  // the local test chain's blockhashes live about a second (src/solana/localnet.ts)
-  (connection as unknown as { _disableBlockhashCaching: boolean })._disableBlockhashCaching = localnet;
 
   checkCluster(config.network); // by name first: refuse before even asking the RPC
   let genesisHash: string;

@@ -675,6 +675,31 @@ describe("CheckerNodeSale", () => {
       );
     });
 
+    it("error: a licence past the end of a purchase (a later purchase's) is not refunded at the earlier purchase's price", async () => {
+      const d = await loadFixture(publicPhase);
+      const buyer = d.signers[8];
+      const [total] = await d.sale.quote(3n, Currency.ETH, NO_CODE);
+      await d.sale.connect(buyer).buy(3n, Currency.ETH, NO_CODE, total, 0n, [], { value: total }); // ids 1-3
+      const [stableTotal] = await d.sale.quote(2n, Currency.STABLE, NO_CODE);
+      await d.stable!.mint(buyer.address, stableTotal);
+      await d.stable!.connect(buyer).approve(await d.sale.getAddress(), stableTotal);
+      await d.sale.connect(buyer).buy(2n, Currency.STABLE, NO_CODE, stableTotal, 0n, []); // ids 4-5
+      await d.sale.cancel();
+      // id 5 is one past the first id after purchase 1 (4): both must be refused there, not only 4
+      for (const ids of [[5n], [3n, 5n]]) {
+        await expect(d.sale.connect(buyer).refund(1n, ids))
+          .to.be.revertedWithCustomError(d.sale, "SaleTokenNotInPurchase")
+          .withArgs(1n, 5n);
+      }
+      expect(await d.license.balanceOf(buyer.address)).to.equal(5n, "nothing burned");
+      await expect(d.sale.connect(buyer).refund(4n, [5n])).to.changeTokenBalances(
+        ethers,
+        d.stable!,
+        [buyer, d.sale],
+        [stableTotal - stableTotal / 2n, -(stableTotal - stableTotal / 2n)], // the second of two shares
+      );
+    });
+
     it("error: no refund unless the sale was cancelled (active, then finalized)", async () => {
       const d = await loadFixture(publicPhase);
       const buyer = d.signers[8];
