@@ -27,7 +27,7 @@ fi
 echo "== build: contracts and their TypeChain types"
 npx hardhat compile --quiet || fail "the Solidity build failed (see above)"
 echo "== build: the local Solana network (crates/surfnet: Surfpool)"
-cargo build --locked --quiet -p surfnet || fail "the Rust build of crates/surfnet failed (see above)"
+cargo build --locked --quiet --workspace --all-targets || fail "the Rust build of crates/surfnet failed (see above)"
 echo "== build: the native epoch builder (epoch-tree)"
 cargo build --locked --release --quiet -p epoch-tree || fail "the Rust build of crates/epoch-tree failed (see above)"
 echo "== build: the program as SBF bytecode (target/deploy/compute_market.so)"

@@ -22,7 +22,7 @@ source scripts/solana/env.sh
 for tool in cargo-clippy rustfmt; do
   command -v "$tool" >/dev/null || { echo "setup: $tool is missing from the Rust toolchain ($(rustc --version))" >&2; exit 1; }
 done
-cargo build --locked -p surfnet -p idl-gen
+cargo build --locked --workspace --all-targets   # the network (surfnet), idl-gen and every test binary: one feature set, one build of the shared crates
 cargo build --locked --release -p epoch-tree   # the native epoch builder (src/epoch/tree.ts)
 cargo test --locked --workspace --no-run
 

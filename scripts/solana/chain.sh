@@ -16,7 +16,7 @@ args=()
 for a in "$@"; do
   if [[ "$a" == "--no-program" ]]; then program=0; else args+=("$a"); fi
 done
-cargo build --locked --quiet -p surfnet
+cargo build --locked --quiet --workspace --all-targets   # as scripts/ready.sh: one feature set, so nothing is built twice
 if [[ $program == 1 ]]; then
   bash scripts/solana/build-sbf.sh
   id=$(node -e 'console.log(require("./src/solana/idl/compute_market.json").address)')

@@ -50,7 +50,9 @@ export function surfnetBinary(): string {
     path.join(process.env.CM_CACHE ?? path.join(homedir(), ".cache", "compute-market"), "target");
   const bin = process.env.CM_SURFNET_BIN ?? path.join(targetDir, "debug", "surfnet");
   if (!existsSync(bin)) {
-    throw new Error(`surfnet not found at ${bin}: run 'bash scripts/solana/cargo.sh build -p surfnet' first`);
+    throw new Error(
+      `surfnet not found at ${bin}: run 'bash scripts/solana/cargo.sh build --workspace --all-targets' first`,
+    );
   }
   return bin;
 }
