@@ -279,10 +279,13 @@ async function fillBuffer(
       );
     }
     if (round > 0) p.log(`buffer: ${missing.length} chunks not landed, sending them again`);
-    const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
+    // A fresh blockhash every 256 writes: sending them all can outlast one blockhash (~60 s).
+    let { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
     const signatures: string[] = [];
     const inFlight = 32; // HTTP requests at a time
     for (let i = 0; i < missing.length; i += inFlight) {
+      if (i > 0 && i % 256 === 0)
+        ({ blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed"));
       const batch = missing.slice(i, i + inFlight).map((offset) => {
         const tx = new Transaction({ feePayer: p.authority.publicKey, blockhash, lastValidBlockHeight });
         tx.add(
