@@ -325,6 +325,44 @@ async function fillBuffer(
   }
 }
 
+/** The authority's buffer for an ELF of `elfLength` bytes: created at its seed address, initialized. */
+export async function createBufferInstructions(
+  connection: Connection,
+  authority: PublicKey,
+  elfLength: number,
+): Promise<TransactionInstruction[]> {
+  const buffer = await bufferAddress(authority);
+  const space = BUFFER_METADATA_SIZE + elfLength;
+  return [
+    SystemProgram.createAccountWithSeed({
+      fromPubkey: authority,
+      newAccountPubkey: buffer,
+      basePubkey: authority,
+      seed: BUFFER_SEED,
+      lamports: await connection.getMinimumBalanceForRentExemption(space),
+      space,
+      programId: UPGRADEABLE_LOADER_ID,
+    }),
+    loaderInstruction(tagOnly(LoaderInstruction.InitializeBuffer), [
+      [buffer, "w"],
+      [authority, ""],
+    ]),
+  ];
+}
+
+/** A loader-v3 instruction; each account is `w` (writable), `s` (signer), `ws`, or "" (neither). */
+function loaderInstruction(data: Buffer, accounts: [PublicKey, "" | "w" | "s" | "ws"][]) {
+  return new TransactionInstruction({
+    programId: UPGRADEABLE_LOADER_ID,
+    keys: accounts.map(([pubkey, flags]) => ({
+      pubkey,
+      isSigner: flags.includes("s"),
+      isWritable: flags.includes("w"),
+    })),
+    data,
+  });
+}
+
 export interface DeployProgramResult extends UpgradeAuthority {
   /** what was done: deployed, upgraded, or nothing (the same ELF is already deployed) */
   action: "deployed" | "upgraded" | "unchanged";
@@ -391,16 +429,12 @@ export async function deployProgram(
       extend.writeUInt32LE(elf.length - deployed.length, 4);
       await send(
         new Transaction().add(
-          new TransactionInstruction({
-            programId: UPGRADEABLE_LOADER_ID,
-            keys: [
-              { pubkey: programData, isSigner: false, isWritable: true },
-              { pubkey: programId, isSigner: false, isWritable: true },
-              { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
-              { pubkey: authority.publicKey, isSigner: true, isWritable: true },
-            ],
-            data: extend,
-          }),
+          loaderInstruction(extend, [
+            [programData, "w"],
+            [programId, "w"],
+            [SystemProgram.programId, ""],
+            [authority.publicKey, "ws"],
+          ]),
         ),
         [authority],
       );
@@ -429,25 +463,7 @@ export async function deployProgram(
     }
   } else {
     await send(
-      new Transaction().add(
-        SystemProgram.createAccountWithSeed({
-          fromPubkey: authority.publicKey,
-          newAccountPubkey: buffer,
-          basePubkey: authority.publicKey,
-          seed: BUFFER_SEED,
-          lamports: await connection.getMinimumBalanceForRentExemption(bufferSize),
-          space: bufferSize,
-          programId: UPGRADEABLE_LOADER_ID,
-        }),
-        new TransactionInstruction({
-          programId: UPGRADEABLE_LOADER_ID,
-          keys: [
-            { pubkey: buffer, isSigner: false, isWritable: true },
-            { pubkey: authority.publicKey, isSigner: false, isWritable: false },
-          ],
-          data: tagOnly(LoaderInstruction.InitializeBuffer),
-        }),
-      ),
+      new Transaction().add(...(await createBufferInstructions(connection, authority.publicKey, elf.length))),
       [authority],
     );
   }
@@ -456,22 +472,17 @@ export async function deployProgram(
   log(`buffer ${buffer.toBase58()} holds the ${elf.length}-byte ELF (${writes} writes)`);
 
   if (upgrade) {
-    const data = tagOnly(LoaderInstruction.Upgrade);
     await send(
       new Transaction().add(
-        new TransactionInstruction({
-          programId: UPGRADEABLE_LOADER_ID,
-          keys: [
-            { pubkey: programData, isSigner: false, isWritable: true },
-            { pubkey: programId, isSigner: false, isWritable: true },
-            { pubkey: buffer, isSigner: false, isWritable: true },
-            { pubkey: authority.publicKey, isSigner: false, isWritable: true }, // spill: the buffer's lamports
-            { pubkey: SYSVAR_RENT_PUBKEY, isSigner: false, isWritable: false },
-            { pubkey: SYSVAR_CLOCK_PUBKEY, isSigner: false, isWritable: false },
-            { pubkey: authority.publicKey, isSigner: true, isWritable: false },
-          ],
-          data,
-        }),
+        loaderInstruction(tagOnly(LoaderInstruction.Upgrade), [
+          [programData, "w"],
+          [programId, "w"],
+          [buffer, "w"],
+          [authority.publicKey, "w"], // spill: the buffer's lamports
+          [SYSVAR_RENT_PUBKEY, ""],
+          [SYSVAR_CLOCK_PUBKEY, ""],
+          [authority.publicKey, "s"],
+        ]),
       ),
       [authority],
     );
@@ -492,20 +503,16 @@ export async function deployProgram(
         space: PROGRAM_SIZE,
         programId: UPGRADEABLE_LOADER_ID,
       }),
-      new TransactionInstruction({
-        programId: UPGRADEABLE_LOADER_ID,
-        keys: [
-          { pubkey: authority.publicKey, isSigner: true, isWritable: true },
-          { pubkey: programData, isSigner: false, isWritable: true },
-          { pubkey: programId, isSigner: false, isWritable: true },
-          { pubkey: buffer, isSigner: false, isWritable: true },
-          { pubkey: SYSVAR_RENT_PUBKEY, isSigner: false, isWritable: false },
-          { pubkey: SYSVAR_CLOCK_PUBKEY, isSigner: false, isWritable: false },
-          { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
-          { pubkey: authority.publicKey, isSigner: true, isWritable: false },
-        ],
-        data: deploy,
-      }),
+      loaderInstruction(deploy, [
+        [authority.publicKey, "ws"], // payer
+        [programData, "w"],
+        [programId, "w"],
+        [buffer, "w"],
+        [SYSVAR_RENT_PUBKEY, ""],
+        [SYSVAR_CLOCK_PUBKEY, ""],
+        [SystemProgram.programId, ""],
+        [authority.publicKey, "s"], // upgrade authority
+      ]),
     ),
     [authority, p.programKeypair!],
   );

@@ -18,8 +18,8 @@ import { Keypair, LAMPORTS_PER_SOL, PublicKey, type Connection } from "@solana/w
 import { escrowVaultAddress } from "../../src/solana/escrow.js";
 import {
   BUFFER_METADATA_SIZE,
-  BUFFER_SEED,
   bufferAddress,
+  createBufferInstructions,
   deployProgram,
   deployUpgradeable,
   parseLoaderState,
@@ -558,27 +558,9 @@ describe("deploy solana: the program through the upgradeable loader", () => {
       const programKeypair = Keypair.generate();
       // what a deploy killed midway leaves: the authority's buffer with the first chunks written
       const buffer = await bufferAddress(authority.publicKey);
-      const { SystemProgram, Transaction, TransactionInstruction, sendAndConfirmTransaction } =
-        await import("@solana/web3.js");
-      const size = BUFFER_METADATA_SIZE + elf.length;
+      const { Transaction, sendAndConfirmTransaction } = await import("@solana/web3.js");
       const init = new Transaction().add(
-        SystemProgram.createAccountWithSeed({
-          fromPubkey: authority.publicKey,
-          newAccountPubkey: buffer,
-          basePubkey: authority.publicKey,
-          seed: BUFFER_SEED,
-          lamports: await connection.getMinimumBalanceForRentExemption(size),
-          space: size,
-          programId: UPGRADEABLE_LOADER_ID,
-        }),
-        new TransactionInstruction({
-          programId: UPGRADEABLE_LOADER_ID,
-          keys: [
-            { pubkey: buffer, isSigner: false, isWritable: true },
-            { pubkey: authority.publicKey, isSigner: false, isWritable: false },
-          ],
-          data: Buffer.from([0, 0, 0, 0]),
-        }),
+        ...(await createBufferInstructions(connection, authority.publicKey, elf.length)),
       );
       await sendAndConfirmTransaction(connection, init, [authority]);
       const chunks = Math.ceil(elf.length / WRITE_CHUNK);
