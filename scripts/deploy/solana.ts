@@ -7,7 +7,7 @@
 //   npx tsx scripts/deploy/solana.ts --config config/solana/localnet.json --rpc-url http://127.0.0.1:8899
 //   npx tsx scripts/deploy/solana.ts program --keypair <authority.json> [--program-keypair <program.json>] --rpc-url <url>
 //   npx tsx scripts/deploy/solana.ts upgrade-authority --program <id> --to <pubkey> --keypair <authority.json>
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 
 import { Connection, PublicKey } from "@solana/web3.js";
@@ -74,7 +74,7 @@ program
   )
   .requiredOption("--keypair <file>", "the upgrade authority (pays; the new program's authority)")
   .option("--program-keypair <file>", "the program's keypair: needed for a first deploy")
-  .option("--program <id>", "the program to upgrade", PROGRAM_ID.toBase58())
+  .option("--program <id>", "the program to upgrade (default: this build's id)")
   .option("--program-so <file>", "the ELF", "target/deploy/compute_market.so")
   .option("--max-len <bytes>", "room of a new program's ProgramData (default: twice the ELF)")
   .option("--rpc-url <url>", "Solana JSON-RPC endpoint", "http://127.0.0.1:8899")
@@ -82,21 +82,36 @@ program
     async (o: {
       keypair: string;
       programKeypair?: string;
-      program: string;
+      program?: string;
       programSo: string;
       maxLen?: string;
       rpcUrl: string;
     }) => {
+      // every input first: nothing is read from the chain before it is all valid
+      if (o.maxLen !== undefined && !/^[1-9]\d*$/.test(o.maxLen))
+        throw new Error(`--max-len: not a byte count: ${o.maxLen}`);
+      if (!existsSync(o.programSo))
+        throw new Error(`${o.programSo} is missing: build it first (npm run build:sbf)`);
+      const authority = keyFile(o.keypair);
       const programKeypair = o.programKeypair ? keyFile(o.programKeypair) : undefined;
-      const programId = programKeypair?.publicKey ?? pubkey(o.program, "--program");
+      const named = o.program === undefined ? undefined : pubkey(o.program, "--program");
+      if (named && programKeypair && !named.equals(programKeypair.publicKey)) {
+        throw new Error(
+          `--program ${named.toBase58()} is not the --program-keypair's ${programKeypair.publicKey.toBase58()}`,
+        );
+      }
+      const programId = programKeypair?.publicKey ?? named ?? PROGRAM_ID;
+      if (!programId.equals(PROGRAM_ID)) {
+        throw new Error(
+          `${programId.toBase58()} is not this build's program id ${PROGRAM_ID.toBase58()} (declare_id!): the program would refuse every call there; run 'anchor keys sync' with that keypair and rebuild`,
+        );
+      }
       const connection = new Connection(o.rpcUrl, "confirmed");
       const cluster = publicCluster("", await connection.getGenesisHash());
       checkCluster(cluster ?? "localnet", undefined, programId);
-      if (o.maxLen !== undefined && !/^[1-9]\d*$/.test(o.maxLen))
-        throw new Error(`--max-len: not a byte count: ${o.maxLen}`);
       const elf = readFileSync(o.programSo);
       const r = await deployProgram(connection, {
-        authority: keyFile(o.keypair),
+        authority,
         programKeypair,
         programId,
         elf,

@@ -204,20 +204,28 @@ export async function setUpgradeAuthority(
   return { before, after, signature };
 }
 
-/** The seed of a deployer's buffer (`createWithSeed(deployer, seed, loader)`): one per deployer,
- *  so an interrupted deploy finds its buffer again and writes only the bytes still missing. */
-export const BUFFER_SEED = "compute-market-buffer";
+/** The seed of an authority's buffer for one program (`createWithSeed(authority, seed, loader)`):
+ *  the program id's first 32 characters (a seed holds at most 32 bytes), so an interrupted deploy
+ *  finds its buffer again and writes only the bytes still missing, and two programs deployed by
+ *  one key never share a buffer. */
+export const bufferSeed = (programId: PublicKey) => programId.toBase58().slice(0, 32);
 
-export const bufferAddress = (authority: PublicKey) =>
-  PublicKey.createWithSeed(authority, BUFFER_SEED, UPGRADEABLE_LOADER_ID);
+export const bufferAddress = (authority: PublicKey, programId: PublicKey) =>
+  PublicKey.createWithSeed(authority, bufferSeed(programId), UPGRADEABLE_LOADER_ID);
+
+/** The loader's largest program (MAX_PERMITTED_DATA_LENGTH) and smallest ExtendProgram
+ *  (SIMD-0431, active on mainnet: below it only an extension up to the largest size is accepted). */
+export const MAX_PROGRAM_LENGTH = 10 * 1024 * 1024;
+export const MIN_EXTEND_BYTES = 10_240;
 
 /** Most bytes of ELF per Write so that the transaction (fee payer = authority) fits 1232 bytes. */
 export const WRITE_CHUNK = (() => {
+  const authority = PublicKey.unique();
   const probe = new Transaction({
-    feePayer: PublicKey.default,
+    feePayer: authority,
     blockhash: PublicKey.default.toBase58(),
     lastValidBlockHeight: 0,
-  }).add(writeInstruction(PublicKey.unique(), PublicKey.unique(), 0, Buffer.alloc(0)));
+  }).add(writeInstruction(PublicKey.unique(), authority, 0, Buffer.alloc(0)));
   // one signature + the message; the data length's compact-u16 grows by one byte past 127
   const empty = 1 + 64 + probe.serializeMessage().length;
   return 1232 - empty - 1;
@@ -263,6 +271,7 @@ async function fillBuffer(
   rounds = 5,
 ): Promise<number> {
   let sent = 0;
+  let firstError: string | undefined; // the first refused send or failed write, for the final error
   for (let round = 0; ; round++) {
     const account = await connection.getAccountInfo(p.buffer, "confirmed");
     if (!account) throw new Error(`buffer ${p.buffer.toBase58()} vanished while writing`);
@@ -275,7 +284,7 @@ async function fillBuffer(
     if (missing.length === 0) return sent;
     if (round === rounds) {
       throw new Error(
-        `buffer ${p.buffer.toBase58()}: ${missing.length} chunks still unwritten after ${rounds} rounds; run the deploy again to resume`,
+        `buffer ${p.buffer.toBase58()}: ${missing.length} chunks still unwritten after ${rounds} rounds (first error: ${firstError ?? "none reported"}); run the deploy again to resume`,
       );
     }
     if (round > 0) p.log(`buffer: ${missing.length} chunks not landed, sending them again`);
@@ -299,7 +308,10 @@ async function fillBuffer(
         tx.sign(p.authority);
         return connection.sendRawTransaction(tx.serialize(), { skipPreflight: true, maxRetries: 0 });
       });
-      for (const r of await Promise.allSettled(batch)) if (r.status === "fulfilled") signatures.push(r.value);
+      for (const r of await Promise.allSettled(batch)) {
+        if (r.status === "fulfilled") signatures.push(r.value);
+        else firstError ??= String((r.reason as Error)?.message ?? r.reason).split("\n")[0];
+      }
     }
     sent += signatures.length;
     // Wait until each landed or the blockhash expired; the next round reads what is in the buffer.
@@ -310,6 +322,7 @@ async function fillBuffer(
         const part = pending.slice(i, i + 256);
         const { value } = await connection.getSignatureStatuses(part);
         value.forEach((status, k) => {
+          if (status?.err) firstError ??= JSON.stringify(status.err);
           const done =
             status?.err ||
             status?.confirmationStatus === "confirmed" ||
@@ -329,16 +342,17 @@ async function fillBuffer(
 export async function createBufferInstructions(
   connection: Connection,
   authority: PublicKey,
+  programId: PublicKey,
   elfLength: number,
 ): Promise<TransactionInstruction[]> {
-  const buffer = await bufferAddress(authority);
+  const buffer = await bufferAddress(authority, programId);
   const space = BUFFER_METADATA_SIZE + elfLength;
   return [
     SystemProgram.createAccountWithSeed({
       fromPubkey: authority,
       newAccountPubkey: buffer,
       basePubkey: authority,
-      seed: BUFFER_SEED,
+      seed: bufferSeed(programId),
       lamports: await connection.getMinimumBalanceForRentExemption(space),
       space,
       programId: UPGRADEABLE_LOADER_ID,
@@ -374,7 +388,7 @@ export interface DeployProgramResult extends UpgradeAuthority {
  * Deploys `elf` at `programKeypair`'s address through the upgradeable loader, `authority` paying
  * and becoming the upgrade authority; or, when the program exists, upgrades it if its ELF differs
  * (the authority must be the program's). The ELF goes through the authority's buffer
- * (`BUFFER_SEED`): a deploy that stops midway resumes with the chunks already written. A new
+ * (`bufferAddress`): a deploy that stops midway resumes with the chunks already written. A new
  * program gets `maxDataLen` bytes of room (default: twice the ELF) for later, larger versions;
  * an upgrade past the room extends the program first (ExtendProgram).
  */
@@ -398,12 +412,22 @@ export async function deployProgram(
       `the program keypair is ${p.programKeypair.publicKey.toBase58()}, not ${p.programId.toBase58()}`,
     );
   }
+  if (elf.length === 0 || elf.length > MAX_PROGRAM_LENGTH) {
+    throw new Error(`an ELF of ${elf.length} bytes: the loader takes 1 to ${MAX_PROGRAM_LENGTH}`);
+  }
+  const maxDataLen = p.maxDataLen ?? Math.min(elf.length * 2, MAX_PROGRAM_LENGTH);
+  if (!Number.isSafeInteger(maxDataLen) || maxDataLen < elf.length || maxDataLen > MAX_PROGRAM_LENGTH) {
+    throw new Error(
+      `maxDataLen ${maxDataLen}: it must be between the ELF's ${elf.length} bytes and ${MAX_PROGRAM_LENGTH}`,
+    );
+  }
   let sent = 0;
   const send = (tx: Transaction, signers: Signer[]) => {
     sent++;
     return sendAndConfirmTransaction(connection, tx, signers, { commitment: "confirmed" });
   };
   const programData = programDataAddress(programId);
+  const buffer = await bufferAddress(authority.publicKey, programId);
 
   // An existing program: nothing to do if it runs this ELF; else an upgrade by its authority.
   const existing = await connection.getAccountInfo(programId, "confirmed");
@@ -414,7 +438,18 @@ export async function deployProgram(
     const deployed = data.subarray(PROGRAMDATA_METADATA_SIZE);
     const same =
       deployed.subarray(0, elf.length).equals(elf) && deployed.subarray(elf.length).every((b) => b === 0);
-    if (same) return { ...now, action: "unchanged", sent };
+    if (same) {
+      // a buffer left by an interrupted deploy of this program: its rent goes back
+      if (await connection.getAccountInfo(buffer, "confirmed")) {
+        await send(
+          new Transaction().add(closeBufferInstruction(buffer, authority.publicKey, authority.publicKey)),
+          [authority],
+        );
+        log(`closed the leftover buffer ${buffer.toBase58()}`);
+      }
+      return { ...now, action: "unchanged", sent };
+    }
+    if (p.maxDataLen !== undefined) throw new Error("maxDataLen applies to a new program, not to an upgrade");
     if (!now.authority)
       throw new Error(`${programId.toBase58()} is immutable: its ELF differs and cannot change`);
     if (!now.authority.equals(authority.publicKey)) {
@@ -424,9 +459,18 @@ export async function deployProgram(
     }
     upgrade = now;
     if (elf.length > deployed.length) {
+      // room for this ELF and half of it again, and never less than SIMD-0431's minimum
+      const room = MAX_PROGRAM_LENGTH - deployed.length;
+      const wanted = Math.max(elf.length - deployed.length + Math.floor(elf.length / 2), MIN_EXTEND_BYTES);
+      const by = Math.min(wanted, room);
+      if (by < elf.length - deployed.length) {
+        throw new Error(
+          `an ELF of ${elf.length} bytes does not fit: a program holds at most ${MAX_PROGRAM_LENGTH}`,
+        );
+      }
       const extend = Buffer.alloc(8);
       extend.writeUInt32LE(LoaderInstruction.ExtendProgram, 0);
-      extend.writeUInt32LE(elf.length - deployed.length, 4);
+      extend.writeUInt32LE(by, 4);
       await send(
         new Transaction().add(
           loaderInstruction(extend, [
@@ -438,14 +482,14 @@ export async function deployProgram(
         ),
         [authority],
       );
-      log(`extended ${programData.toBase58()} by ${elf.length - deployed.length} bytes`);
+      log(`extended ${programData.toBase58()} by ${by} bytes`);
     }
   } else if (!p.programKeypair) {
     throw new Error(`no program at ${programId.toBase58()}: its keypair is needed to deploy it`);
   }
 
-  // The buffer: the authority's, sized for this ELF (another size is closed and made anew).
-  const buffer = await bufferAddress(authority.publicKey);
+  // The buffer: the authority's for this program, sized for this ELF (another size is closed and
+  // made anew).
   const bufferSize = BUFFER_METADATA_SIZE + elf.length;
   let bufferAccount = await connection.getAccountInfo(buffer, "confirmed");
   if (bufferAccount && bufferAccount.data.length !== bufferSize) {
@@ -463,7 +507,9 @@ export async function deployProgram(
     }
   } else {
     await send(
-      new Transaction().add(...(await createBufferInstructions(connection, authority.publicKey, elf.length))),
+      new Transaction().add(
+        ...(await createBufferInstructions(connection, authority.publicKey, programId, elf.length)),
+      ),
       [authority],
     );
   }
@@ -471,6 +517,14 @@ export async function deployProgram(
   sent += writes;
   log(`buffer ${buffer.toBase58()} holds the ${elf.length}-byte ELF (${writes} writes)`);
 
+  // If the loader refuses the last step, the buffer keeps its rent: say where it is.
+  const keepsRent = async (err: unknown): Promise<never> => {
+    const lamports = (await connection.getAccountInfo(buffer, "confirmed").catch(() => null))?.lamports ?? 0;
+    const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    throw new Error(
+      `${reason} (buffer ${buffer.toBase58()} still holds ${lamports / 1e9} SOL: run again to retry, or close it with the loader's Close instruction)`,
+    );
+  };
   if (upgrade) {
     await send(
       new Transaction().add(
@@ -485,12 +539,9 @@ export async function deployProgram(
         ]),
       ),
       [authority],
-    );
+    ).catch(keepsRent);
     return { ...(await readUpgradeAuthority(connection, programId)), action: "upgraded", sent };
   }
-  const maxDataLen = p.maxDataLen ?? elf.length * 2;
-  if (maxDataLen < elf.length)
-    throw new Error(`maxDataLen ${maxDataLen} is below the ELF's ${elf.length} bytes`);
   const deploy = Buffer.alloc(12);
   deploy.writeUInt32LE(LoaderInstruction.DeployWithMaxDataLen, 0);
   deploy.writeBigUInt64LE(BigInt(maxDataLen), 4);
@@ -515,7 +566,7 @@ export async function deployProgram(
       ]),
     ),
     [authority, p.programKeypair!],
-  );
+  ).catch(keepsRent);
   return { ...(await readUpgradeAuthority(connection, programId)), action: "deployed", sent };
 }
 

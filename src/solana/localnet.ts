@@ -108,8 +108,14 @@ export async function startLocalChain(opts: { port?: number; program?: boolean }
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr = (stderr + d).slice(-4_000)));
   const ready = await new Promise<{ rpc: string; ws: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`surfnet did not start in 60 s: ${stderr}`)), 60_000);
-    child.once("exit", (code) => reject(new Error(`surfnet exited with ${code}: ${stderr}`)));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`surfnet did not start in 60 s: ${stderr}`));
+    }, 60_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`surfnet exited with ${code}: ${stderr}`));
+    });
     const lines = createInterface({ input: child.stdout! });
     lines.on("line", (line) => {
       try {

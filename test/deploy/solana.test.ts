@@ -404,7 +404,7 @@ describe("upgrade authority: BPF Upgradeable Loader encoding", () => {
  * program's test_elfs, fetched by cargo with solana-program-test's dependencies). The local chain deploys only
  * SBPF v3 ELFs: the v0 builds in solana-program-binaries (SPL Memo...) are refused there.
  */
-function testElf(): Buffer | undefined {
+function testElf(name = "sbpfv3_return_ok.so"): Buffer | undefined {
   const registry = path.join(process.env.CARGO_HOME ?? path.join(homedir(), ".cargo"), "registry", "src");
   if (!existsSync(registry)) return undefined;
   for (const index of readdirSync(registry)) {
@@ -412,7 +412,7 @@ function testElf(): Buffer | undefined {
       c.startsWith("solana-bpf-loader-program-"),
     );
     for (const crate of crates) {
-      const file = path.join(registry, index, crate, "test_elfs", "out", "sbpfv3_return_ok.so");
+      const file = path.join(registry, index, crate, "test_elfs", "out", name);
       if (existsSync(file)) return readFileSync(file);
     }
   }
@@ -557,10 +557,15 @@ describe("deploy solana: the program through the upgradeable loader", () => {
       const authority = await funded(connection, 50);
       const programKeypair = Keypair.generate();
       // what a deploy killed midway leaves: the authority's buffer with the first chunks written
-      const buffer = await bufferAddress(authority.publicKey);
+      const buffer = await bufferAddress(authority.publicKey, programKeypair.publicKey);
       const { Transaction, sendAndConfirmTransaction } = await import("@solana/web3.js");
       const init = new Transaction().add(
-        ...(await createBufferInstructions(connection, authority.publicKey, elf.length)),
+        ...(await createBufferInstructions(
+          connection,
+          authority.publicKey,
+          programKeypair.publicKey,
+          elf.length,
+        )),
       );
       await sendAndConfirmTransaction(connection, init, [authority]);
       const chunks = Math.ceil(elf.length / WRITE_CHUNK);
@@ -587,6 +592,11 @@ describe("deploy solana: the program through the upgradeable loader", () => {
       assert.equal(first.sent, chunks - written + 1, "the missing writes and the deploy, nothing more");
       assert.ok(first.authority?.equals(authority.publicKey));
       assert.equal(await connection.getAccountInfo(buffer), null, "the deploy closed the buffer");
+      const deployedData = (await connection.getAccountInfo(first.programData))!.data;
+      assert.ok(
+        deployedData.subarray(PROGRAMDATA_METADATA_SIZE, PROGRAMDATA_METADATA_SIZE + elf.length).equals(elf),
+        "the resumed buffer deployed the whole ELF",
+      );
 
       const same = await deployProgram(connection, { authority, programId: programKeypair.publicKey, elf });
       assert.deepEqual([same.action, same.sent], ["unchanged", 0]);
@@ -609,6 +619,61 @@ describe("deploy solana: the program through the upgradeable loader", () => {
         data.subarray(PROGRAMDATA_METADATA_SIZE, PROGRAMDATA_METADATA_SIZE + other.length).equals(other),
       );
       assert.ok(upgraded.slot > first.slot, "the ProgramData records the upgrade's slot");
+      assert.equal(await connection.getAccountInfo(buffer), null, "the upgrade closed the buffer");
+    },
+  );
+
+  it(
+    "an upgrade that grows the program by 100 bytes extends it by at least 10,240 (SIMD-0431); bad sizes are refused before anything is sent",
+    {
+      skip:
+        !(testElf() && testElf("sbpfv3_return_err.so")) &&
+        "the loader's test ELFs are not in the cargo registry",
+    },
+    async () => {
+      const { connection } = chain!;
+      const [small, larger] = [testElf("sbpfv3_return_err.so")!, testElf()!];
+      assert.ok(larger.length > small.length && larger.length - small.length < 10_240);
+      const authority = await funded(connection, 10);
+      const programKeypair = Keypair.generate();
+      const before = await connection.getBalance(authority.publicKey);
+      for (const maxDataLen of [small.length - 1, 10 * 1024 * 1024 + 1]) {
+        await assert.rejects(
+          deployProgram(connection, { authority, programKeypair, elf: small, maxDataLen }),
+          /^Error: maxDataLen \d+: it must be between the ELF's \d+ bytes and 10485760$/,
+        );
+      }
+      assert.equal(await connection.getBalance(authority.publicKey), before, "nothing sent");
+      // no room at all: the upgrade must extend
+      const first = await deployProgram(connection, {
+        authority,
+        programKeypair,
+        elf: small,
+        maxDataLen: small.length,
+      });
+      const lines: string[] = [];
+      const up = await deployProgram(connection, {
+        authority,
+        programId: programKeypair.publicKey,
+        elf: larger,
+        log: (l) => lines.push(l),
+      });
+      assert.equal(up.action, "upgraded");
+      const extended = lines.find((l) => l.startsWith("extended "));
+      assert.ok(extended && Number(/by (\d+) bytes/.exec(extended)![1]) >= 10_240, lines.join("\n"));
+      const data = (await connection.getAccountInfo(first.programData))!.data;
+      assert.ok(
+        data.subarray(PROGRAMDATA_METADATA_SIZE, PROGRAMDATA_METADATA_SIZE + larger.length).equals(larger),
+      );
+      await assert.rejects(
+        deployProgram(connection, {
+          authority,
+          programId: programKeypair.publicKey,
+          elf: small,
+          maxDataLen: 4096,
+        }),
+        /maxDataLen applies to a new program, not to an upgrade/,
+      );
     },
   );
 });

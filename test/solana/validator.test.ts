@@ -153,7 +153,7 @@ describe("the local Solana network, through the standard protocol only", () => {
       "simulateTransaction",
       [tx.serialize().toString("base64"), { encoding: "base64" }],
     );
-    assert.notEqual(sim.value.err, null);
+    assert.deepEqual(sim.value.err, { InstructionError: [0, { Custom: 101 }] }); // InstructionFallbackNotFound
     assert.ok(sim.value.unitsConsumed > 0, `${sim.value.unitsConsumed} CU`);
     assert.ok(
       sim.value.logs.some((l) =>
@@ -211,7 +211,11 @@ describe("the local Solana network, through the standard protocol only", () => {
       [second.signature, { commitment: "confirmed" }],
       () => rpc("sendTransaction", [second.wire, { encoding: "base64", skipPreflight: true }]),
     );
-    assert.notEqual(status.err, null, "the refused instruction's error reaches the subscriber");
+    assert.deepEqual(
+      status.err,
+      { InstructionError: [0, { Custom: 101 }] },
+      "the refused instruction's error reaches the subscriber",
+    );
 
     const slot = await subscribe<{ slot: number }>("slotSubscribe", [], async () => {});
     assert.ok(slot.slot > 0);

@@ -10,7 +10,7 @@
 //!   place as the BPF Upgradeable Loader would have deployed it: a program account pointing at its
 //!   ProgramData account, which holds the ELF and the upgrade authority;
 //! - per-transaction instruction profiling off: Surfpool re-executes every transaction on a copy
-//!   of the whole SVM to profile it, which makes a 2 MB program's ~2,000 loader writes crawl.
+//!   of the whole SVM to profile it, which makes a 2 MB program's ~2,300 loader writes crawl.
 //!
 //! Once serving it prints one JSON line on stdout, `{"rpc": .., "ws": .., "programs": [..]}`, and
 //! runs until killed. Time moves with `surfnet_timeTravel` (Surfpool's cheat code), as any
