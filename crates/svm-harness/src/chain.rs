@@ -52,6 +52,9 @@ impl Chain {
         signers: &[&Keypair],
     ) -> Result<(), BanksClientError> {
         let blockhash = self.ctx.banks_client.get_latest_blockhash().await?;
+        // remembered, so that `refresh_blockhash` waits for a newer one: the same instructions sent
+        // twice under one blockhash are one transaction (the second is a duplicate, not a retry)
+        self.ctx.last_blockhash = blockhash;
         let mut all: Vec<&Keypair> = vec![&self.ctx.payer];
         all.extend(
             signers
